@@ -1,0 +1,35 @@
+"""The FastAPI app factory: routers, middleware and error handlers; nothing else."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.api.errors import install_error_handlers
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.api.routers import health, todos
+from app.bootstrap import Container
+
+DESCRIPTION = """
+MyTodoList's REST API. Private routes need a Cognito user pool **ID token** as a bearer token.
+Every error is an RFC 9457 `application/problem+json` document with a stable `code`.
+Writes accept `If-Match` with the ETag of a read; a stale one gets 412.
+"""
+
+
+def create_app(container: Container) -> FastAPI:
+    """Build the API around an already-wired container."""
+    app = FastAPI(
+        title="Serverless reference API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.container = container
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(todos.router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,57 @@
+"""Dependencies as typed aliases: routes read like their signatures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.bootstrap import Container
+from app.domain.identity import Caller, Unauthenticated, caller_from_claims
+from app.domain.todos import TodoService
+
+AUTHORIZER_CLAIMS_SCOPE_KEY = "app.authorizer_claims"
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    bearerFormat="JWT",
+    description="A Cognito user pool **ID token** (`make user EMAIL=...` prints one locally).",
+)
+
+
+def get_container(request: Request) -> Container:
+    """The container the app was built with."""
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def get_current_user(
+    request: Request,
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    """The caller: from API Gateway's authorizer claims on AWS, or a verified token locally."""
+    verifier = container.token_verifier
+    if verifier is None:
+        claims = request.scope.get(AUTHORIZER_CLAIMS_SCOPE_KEY)
+        if not isinstance(claims, dict) or not claims:
+            raise Unauthenticated("authentication is required")
+        return caller_from_claims(claims)
+    if credentials is None:
+        raise Unauthenticated("a bearer ID token is required")
+    return caller_from_claims(verifier.verify(credentials.credentials))
+
+
+CurrentUser = Annotated[Caller, Depends(get_current_user)]
+
+
+def get_todo_service(container: ContainerDep) -> TodoService:
+    """The to-do use cases."""
+    return container.todos
+
+
+TodosDep = Annotated[TodoService, Depends(get_todo_service)]

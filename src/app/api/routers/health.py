@@ -1,0 +1,21 @@
+"""Liveness: answers without auth and without touching AWS."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    """The API process is up."""
+
+    status: str = "ok"
+
+
+@router.get("/health", response_model=Health, operation_id="getHealth", summary="Liveness")
+async def health(response: Response) -> Health:
+    """200 while the API can serve requests; needs no token."""
+    response.headers["Cache-Control"] = "no-store"
+    return Health()

@@ -1,0 +1,1 @@
+"""Request and response bodies (JSON field names are camelCase)."""

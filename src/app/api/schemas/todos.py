@@ -1,0 +1,99 @@
+"""To-do request and response bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from app.domain.todos import NOTES_MAX, TITLE_MAX, Todo
+
+# Strict: "true" is not a boolean and 1 is not a title. Dates stay lax so JSON ISO strings parse.
+Title = Annotated[StrictStr, StringConstraints(min_length=1, max_length=TITLE_MAX)]
+Notes = Annotated[StrictStr, StringConstraints(max_length=NOTES_MAX)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class TodoCreate(_Body):
+    """A new to-do."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"title": "Buy milk", "dueDate": "2026-12-01"}]}
+    )
+
+    title: Title
+    notes: Notes = ""
+    done: StrictBool = False
+    due_date: dt.date | None = Field(default=None, description="ISO 8601 date (YYYY-MM-DD).")
+
+
+class TodoPatch(_Body):
+    """A partial update: only the fields present change; `null` clears `notes` or `dueDate`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"done": True}]})
+
+    title: Title | None = None
+    notes: Notes | None = None
+    done: StrictBool | None = None
+    due_date: dt.date | None = None
+
+    @field_validator("title", "done")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only runs for fields the client sent: an explicit null cannot clear these.
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class TodoOut(BaseModel):
+    """A stored to-do."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: str = Field(examples=["01JD3Z6Q8W0M9T7K5X2R4V6B8N"])
+    title: str
+    notes: str
+    done: bool
+    due_date: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int = Field(description="Grows by one on every write; the ETag is derived from it.")
+
+    @classmethod
+    def of(cls, todo: Todo) -> TodoOut:
+        """Represent a domain to-do."""
+        return cls(
+            id=todo.id,
+            title=todo.title,
+            notes=todo.notes,
+            done=todo.done,
+            due_date=todo.due_date,
+            created_at=todo.created_at,
+            updated_at=todo.updated_at,
+            version=todo.version,
+        )
+
+
+class TodoList(BaseModel):
+    """One page of to-dos, newest first."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    items: list[TodoOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )

@@ -1,0 +1,60 @@
+"""Composition root: builds every client and service once per process (Lambda environment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from app.adapters.ids import UlidGenerator
+from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_model
+from app.domain.cursors import CursorCodec
+from app.domain.todos import TodoService
+from app.settings import Settings
+
+
+class TokenVerifier(Protocol):
+    """Verifies a bearer token and returns its claims (local stack only)."""
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """Return verified claims or raise Unauthenticated."""
+
+
+class SystemClock:
+    """The real UTC clock."""
+
+    def now(self) -> dt.datetime:
+        """Return the current UTC time, to the millisecond as stored."""
+        now = dt.datetime.now(dt.UTC)
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """What the API and handlers need, built once."""
+
+    settings: Settings
+    todos: TodoService
+    token_verifier: TokenVerifier | None
+
+
+def build_container(settings: Settings) -> Container:
+    """Wire adapters into use cases according to `settings`."""
+    model, status_index = bind_todo_model(
+        settings.todos_table, settings.region, settings.aws_endpoint_url
+    )
+    todos = TodoService(
+        repository=DynamoTodoRepository(model, status_index),
+        cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+        ids=UlidGenerator(),
+        clock=SystemClock(),
+    )
+    verifier: TokenVerifier | None = None
+    if settings.auth_mode == "jwt":
+        # Imported here so a Lambda (API Gateway authorizer mode) never loads PyJWT/cryptography.
+        from app.adapters.cognito_tokens import CognitoIdTokenVerifier
+
+        verifier = CognitoIdTokenVerifier(
+            settings.jwks_url, settings.issuer, settings.user_pool_client_id
+        )
+    return Container(settings=settings, todos=todos, token_verifier=verifier)

@@ -1,0 +1,131 @@
+"""`python -m app.devstack run|user`: the commands behind `make run` and `make user`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from app.devstack.stack import REPO_ROOT, StackConfig, start_stack, write_outputs
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = StackConfig(
+        state_dir=Path(args.state_dir),
+        api_port=args.port,
+        emulator_port=args.emulator_port,
+        stage=args.stage,
+        https=args.https,
+        persist=not args.no_persist,
+    )
+    step = iter(range(1, 10))
+
+    def progress(message: str) -> None:
+        prefix = "      " if message.startswith("  ") else f"[{next(step)}] "
+        print(prefix + message.strip(), flush=True)
+
+    stack = start_stack(config, progress)
+    try:
+        os.environ.update(stack.api_environment)
+        import uvicorn
+        from aws_lambda_powertools import Logger
+        from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+
+        from app.api.app import create_app
+        from app.bootstrap import build_container
+        from app.settings import Settings
+
+        app = create_app(build_container(Settings()))
+        logger = Logger(service="local-api")
+        copy_config_to_registered_loggers(
+            source_logger=logger, include={"app.access", "app.api.errors"}
+        )
+        ssl: dict[str, str] = {}
+        if config.https:
+            from app.devstack.tls import ensure_certificate
+
+            cert, key = ensure_certificate(config.state_dir / "tls")
+            ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+            progress(f"HTTPS certificate: {cert} (trust it on your device or simulator)")
+        server = uvicorn.Server(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=config.api_port,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+                **ssl,  # type: ignore[arg-type]
+            )
+        )
+        progress(f"serving the API on {config.api_url}")
+
+        def announce() -> None:
+            write_outputs(config, stack.outputs)
+            print(f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):", flush=True)
+            for key, value in sorted(stack.outputs.items()):
+                print(f"  {key:<18} {value}", flush=True)
+            print(f"\n  docs: {config.api_url}docs    sign in: make user EMAIL=you@example.com")
+            print("  Ctrl-C stops everything.\n", flush=True)
+
+        async def serve() -> None:
+            task = asyncio.create_task(server.serve())
+            while not server.started and not task.done():
+                await asyncio.sleep(0.05)
+            if server.started:
+                announce()
+            await task
+
+        asyncio.run(serve())
+        return 0 if server.started else 1
+    finally:
+        config.outputs_file.unlink(missing_ok=True)
+        stack.emulator.stop()
+        print("local stack stopped", flush=True)
+
+
+def _user(args: argparse.Namespace) -> int:
+    from app.devstack.users import sign_in
+
+    outputs_file = Path(args.state_dir) / "outputs.json"
+    if not outputs_file.exists():
+        print("the local stack is not running: start it with `make run`", file=sys.stderr)
+        return 2
+    outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
+    tokens = sign_in(outputs, args.email, args.password)
+    print(tokens["IdToken"])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command."""
+    parser = argparse.ArgumentParser(prog="python -m app.devstack")
+    parser.add_argument("--state-dir", default=str(REPO_ROOT / ".devstack"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the whole system locally")
+    run.add_argument("--port", type=int, default=int(os.environ.get("API_PORT", "3000")))
+    run.add_argument(
+        "--emulator-port", type=int, default=int(os.environ.get("EMULATOR_PORT", "4566"))
+    )
+    run.add_argument("--stage", default="local")
+    run.add_argument("--https", action="store_true")
+    run.add_argument("--no-persist", action="store_true", help="do not record or restore data")
+    run.set_defaults(func=_run)
+    user = commands.add_parser("user", help="create/sign in a local user and print an ID token")
+    user.add_argument("email")
+    user.add_argument("--password", default=os.environ.get("PASSWORD") or None)
+    user.set_defaults(func=_user)
+    args = parser.parse_args(argv)
+    if args.command == "user" and args.password is None:
+        from app.devstack.users import DEFAULT_LOCAL_PASSWORD
+
+        args.password = DEFAULT_LOCAL_PASSWORD
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

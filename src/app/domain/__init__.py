@@ -1,0 +1,1 @@
+"""Pure domain: entities, use cases, errors and ports. No AWS, no HTTP."""

@@ -1,0 +1,42 @@
+"""Ports: what the domain needs from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from app.domain.todos import Page, PageRequest, Todo
+
+
+class TodoRepository(Protocol):
+    """Stores to-dos partitioned by owner; never scans across owners."""
+
+    def add(self, todo: Todo) -> None:
+        """Insert a new to-do (its id is new)."""
+
+    def get(self, owner_id: str, todo_id: str) -> Todo | None:
+        """Return the owner's to-do, or None."""
+
+    def list(self, owner_id: str, page: PageRequest) -> Page:
+        """Return one page of the owner's to-dos, newest first."""
+
+    def replace(self, todo: Todo, *, expected_version: int) -> None:
+        """Overwrite the to-do if the stored version is `expected_version`, else VersionConflict."""
+
+    def delete(self, owner_id: str, todo_id: str, *, expected_version: int | None) -> bool:
+        """Delete; False when absent. With `expected_version`, VersionConflict when stale."""
+
+
+class IdGenerator(Protocol):
+    """Makes identifiers that sort by creation time."""
+
+    def new_id(self) -> str:
+        """Return a new, unique, time-ordered id."""
+
+
+class Clock(Protocol):
+    """Tells the current time, so tests can fix it."""
+
+    def now(self) -> dt.datetime:
+        """Return the current UTC time."""

@@ -1,0 +1,68 @@
+"""Configuration from environment variables (the names the template's `Environment` sets)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from ipaddress import ip_address
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_LOOPBACK_NAMES = {"localhost"}
+
+
+class Settings(BaseSettings):
+    """Everything the app reads from its environment; validated once, at start."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stage: str = Field(default="dev", validation_alias="STAGE")
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    todos_table: str = Field(validation_alias="TODOS_TABLE", min_length=3)
+    auth_mode: Literal["apigateway", "jwt"] = Field(
+        default="apigateway", validation_alias="AUTH_MODE"
+    )
+    user_pool_id: str = Field(default="", validation_alias="USER_POOL_ID")
+    user_pool_client_id: str = Field(default="", validation_alias="USER_POOL_CLIENT_ID")
+    jwks_url: str = Field(default="", validation_alias="JWKS_URL")
+    cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    max_body_bytes: int = Field(default=16_384, validation_alias="MAX_BODY_BYTES", gt=0)
+
+    @model_validator(mode="after")
+    def _fail_fast(self) -> Settings:
+        if len(self.cursor_secret.get_secret_value().encode()) < 32:
+            raise ValueError("CURSOR_SECRET must be at least 32 bytes")
+        if self.auth_mode == "jwt":
+            if not (self.user_pool_id and self.user_pool_client_id and self.jwks_url):
+                raise ValueError(
+                    "AUTH_MODE=jwt needs USER_POOL_ID, USER_POOL_CLIENT_ID and JWKS_URL"
+                )
+            # The local emulator signs every pool's tokens with a key published in its
+            # package; in-app verification is for the local stack only, never a real deployment.
+            if not _is_loopback(self.jwks_url):
+                raise ValueError("AUTH_MODE=jwt is for the local stack: JWKS_URL must be loopback")
+        return self
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` Cognito puts in this pool's tokens."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def _is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()
