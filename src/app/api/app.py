@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -28,8 +29,16 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(todos.router)
+    routers = [health.router, todos.router]
+    for router in routers:
+        app.include_router(router)
+    # For the 405 `Allow` header: every method each path serves, across routes.
+    app.state.route_methods = [
+        (route.path_regex, set(route.methods))
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

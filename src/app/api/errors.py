@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -122,6 +123,14 @@ def _validation_problems(exc: RequestValidationError) -> tuple[int, str, str, li
     return 422, "validation_failed", "The request has invalid or unknown fields.", problems
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method any route serves at this path (Starlette names only the first route's)."""
+    routes: list[tuple[re.Pattern[str], set[str]]] = request.app.state.route_methods
+    path = request.scope["path"][len(request.scope.get("root_path", "")) :]
+    methods = {m for pattern, found in routes if pattern.match(path) for m in found}
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into problem+json."""
 
@@ -138,6 +147,8 @@ def install_error_handlers(app: FastAPI) -> None:
             405: "This route does not support that method.",
         }.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed_methods(request)}
         return problem_response(request, exc.status_code, code, detail, headers=headers)
 
     @app.exception_handler(ApiProblem)

@@ -61,14 +61,14 @@ class Emulator:
             env["MOTO_RECORDER_FILEPATH"] = str(self._recording)
         else:
             env.pop("MOTO_ENABLE_RECORDING", None)
-        output = self._log.open("ab") if self._log else subprocess.DEVNULL
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with self._log.open("ab") if self._log else open(os.devnull, "wb") as output:  # noqa: PTH123
+            self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

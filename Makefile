@@ -1,0 +1,103 @@
+# The two commands: `make run` (whole system locally) and `make test` (every gate). Both set up
+# everything they need on a fresh machine: Python 3.13 from pyenv, uv, the locked venv, SAM CLI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY313 := $(shell PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || command -v python3.13 2>/dev/null)
+UV_VERSION := 0.13.8
+UV := .tools/uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+SAM := .tools/sam/bin/sam
+export PYTHONPATH := src
+export SAM_CLI_TELEMETRY := 0
+# sam build (BuildMethod: makefile) needs a python3.13 with pip on PATH, without a container.
+SAM_PATH := $(dir $(PY313)):$(PATH)
+STAGE ?= dev
+PYTEST_ARGS ?=
+
+.PHONY: help bootstrap run user reset test lint typecheck lock-check template-check build \
+        unit contract integration e2e pytest bench deploy requirements clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(UV):
+	@test -n "$(PY313)" || { echo "Python 3.13 not found: install it (pyenv install 3.13.0)"; exit 1; }
+	@echo "==> installing uv $(UV_VERSION) into .tools/uv"
+	@$(PY313) -m venv .tools/uv
+	@.tools/uv/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	@echo "==> syncing .venv from uv.lock (Python 3.13)"
+	@$(UV) sync --frozen --quiet --python "$(PY313)"
+	@touch $@
+
+$(SAM): $(UV) tools/sam-requirements.txt
+	@echo "==> installing AWS SAM CLI into .tools/sam (kept apart: it pins its own boto3)"
+	@$(UV) venv --quiet --allow-existing --python "$(PY313)" .tools/sam
+	@VIRTUAL_ENV=.tools/sam $(UV) pip install --quiet -r tools/sam-requirements.txt
+	@touch $@
+
+bootstrap: $(VENV)/.synced  ## create the locked virtualenv
+
+run: bootstrap  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops it
+	@$(PY) -m app.devstack run $(if $(HTTPS),--https)
+
+user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [PASSWORD=...]
+	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com"; exit 2; }
+	@$(PY) -m app.devstack user "$(EMAIL)"
+
+reset:  ## forget all local data (users, to-dos)
+	rm -rf .devstack
+
+requirements: $(UV)  ## re-export src/requirements.txt (what sam build installs) from uv.lock
+	@$(UV) export --frozen --no-dev --no-hashes --no-emit-project --format requirements-txt \
+		--quiet -o src/requirements.txt
+
+lock-check: $(UV)  ## fail when uv.lock or src/requirements.txt drift from pyproject.toml
+	@$(UV) lock --check --quiet --python "$(PY313)"
+	@$(UV) export --frozen --no-dev --no-hashes --no-emit-project --format requirements-txt \
+		--quiet -o .tools/requirements.check.txt
+	@diff -u <(grep -v '^#' src/requirements.txt) <(grep -v '^#' .tools/requirements.check.txt) \
+		|| { echo "src/requirements.txt drifted from uv.lock: run make requirements"; exit 1; }
+	@echo "lock and export: in sync"
+
+lint: bootstrap  ## ruff (lint + format) and the import contracts
+	@$(VENV)/bin/ruff check src tests bench
+	@$(VENV)/bin/ruff format --check --quiet src tests bench
+	@$(VENV)/bin/lint-imports --no-cache >/dev/null && echo "import contracts: kept"
+
+typecheck: bootstrap  ## mypy --strict over src and tests
+	@$(VENV)/bin/mypy
+	@$(VENV)/bin/mypy --strict tests bench
+
+template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint, and cfn-lint of the offline SAM translation
+	@$(VENV)/bin/cfn-lint template.yaml
+	@$(SAM) validate --lint --region us-east-1 --template-file template.yaml
+	@$(PY) -m tests.templates template.yaml > .tools/template.translated.json
+	@$(VENV)/bin/cfn-lint --format parseable .tools/template.translated.json
+	@echo "template gates: clean"
+
+build: bootstrap $(SAM)  ## sam build (no container) -> .aws-sam/build
+	@PATH="$(SAM_PATH)" $(SAM) build --template-file template.yaml
+
+unit: bootstrap
+	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+pytest: bootstrap
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lock-check lint typecheck template-check build  ## every gate, then the whole test suite
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)
+	@$(PY) -m bench.coldstart
+	@$(PY) -m bench.warm
+
+deploy: build  ## deploy a stage: make deploy STAGE=dev
+	@PATH="$(SAM_PATH)" $(SAM) deploy --config-env "$(STAGE)" --parameter-overrides Stage=$(STAGE) \
+		--resolve-s3 --capabilities CAPABILITY_IAM --stack-name serverless-reference-$(STAGE)
+
+clean:  ## remove build output and tool environments (not local data)
+	rm -rf .aws-sam .tools .venv

@@ -1,0 +1,131 @@
+"""Test-wide setup: fake AWS credentials only, and one emulator per session (started here)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from app.devstack.cfn import load_template
+from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
+from app.devstack.provision import Provisioned, Provisioner
+from app.devstack.stack import aws_environment
+from app.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EVENTS = REPO_ROOT / "events"
+TEST_PASSWORD = "Test-Passw0rd-123"
+
+# A developer's real AWS credentials or profile can never be used by a test (chalice's pattern).
+for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    {
+        **LOCAL_CREDENTIALS,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "POWERTOOLS_SERVICE_NAME": "tests",
+    }
+)
+
+
+@dataclass(frozen=True)
+class LocalAws:
+    """The session's emulator with template.yaml's resources created in it."""
+
+    emulator: Emulator
+    provisioned: Provisioned
+
+    @property
+    def endpoint(self) -> str:
+        """The emulator's base URL."""
+        return self.emulator.url
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        """The template's Outputs, evaluated locally."""
+        return self.provisioned.outputs
+
+    def api_environment(self, **overrides: str) -> dict[str, str]:
+        """ApiFunction's environment from the template, pointed at the emulator."""
+        return {
+            **self.provisioned.environments["ApiFunction"],
+            **aws_environment(self.endpoint, "us-east-1"),
+            **overrides,
+        }
+
+    def jwt_settings(self) -> Settings:
+        """Settings of the local stack: the app verifies ID tokens against the emulator's JWKS."""
+        env = self.api_environment(
+            AUTH_MODE="jwt",
+            JWKS_URL=f"{self.endpoint}/{self.outputs['UserPoolId']}/.well-known/jwks.json",
+        )
+        return Settings(**{key: value for key, value in env.items() if key.isupper()})
+
+    def cognito(self) -> Any:
+        """A boto3 Cognito client on the emulator."""
+        return boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name="us-east-1")
+
+
+@pytest.fixture(scope="session")
+def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
+    """Start moto server on a free loopback port and create template.yaml's resources."""
+    log = tmp_path_factory.mktemp("emulator") / "emulator.log"
+    emulator = Emulator(free_port(), log=log)
+    emulator.start()
+    try:
+        template = load_template(REPO_ROOT / "template.yaml")
+        provisioner = Provisioner(
+            template, emulator.url, "us-east-1", stack_name="serverless-reference-test"
+        )
+        provisioned = provisioner.provision({"Stage": "test"}, progress=lambda _m: None)
+        yield LocalAws(emulator, provisioned)
+    finally:
+        emulator.stop()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A user of the emulator's pool with fresh tokens."""
+
+    email: str
+    sub: str
+    id_token: str
+    access_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Authorization header with the ID token."""
+        return {"Authorization": f"Bearer {self.id_token}"}
+
+
+@pytest.fixture(scope="session")
+def sign_up(local_aws: LocalAws) -> Callable[[], SignedIn]:
+    """Make a new confirmed user and sign them in (USER_PASSWORD_AUTH, local client only)."""
+    cognito = local_aws.cognito()
+    outputs = local_aws.outputs
+
+    def make() -> SignedIn:
+        email = f"user-{secrets.token_hex(4)}@example.com"
+        cognito.sign_up(
+            ClientId=outputs["UserPoolClientId"], Username=email, Password=TEST_PASSWORD
+        )
+        cognito.admin_confirm_sign_up(UserPoolId=outputs["UserPoolId"], Username=email)
+        tokens = cognito.initiate_auth(
+            ClientId=outputs["UserPoolClientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": TEST_PASSWORD},
+        )["AuthenticationResult"]
+        user = cognito.get_user(AccessToken=tokens["AccessToken"])
+        sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+        return SignedIn(email, sub, tokens["IdToken"], tokens["AccessToken"])
+
+    return make
