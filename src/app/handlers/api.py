@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from mangum import Mangum
+from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.app import create_app
@@ -47,9 +48,14 @@ class ApiGatewayContext:
 
 
 # The app's own loggers (access log, error handler) write the same structured JSON.
-copy_config_to_registered_loggers(source_logger=logger, include={"app.access", "app.api.errors"})
+copy_config_to_registered_loggers(source_logger=logger, include={"app"})
 
-_asgi = Mangum(ApiGatewayContext(create_app(build_container(get_settings()))), lifespan="off")
+_asgi = Mangum(
+    ApiGatewayContext(create_app(build_container(get_settings()))),
+    lifespan="off",
+    # problem+json is text: without this Mangum would base64-encode every error body.
+    text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, "application/problem+json"],
+)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,0 +1,171 @@
+"""Every recorded API Gateway event in events/api goes through the real Lambda handler.
+
+The handler is imported as Lambda imports it (settings from the environment the template sets,
+API Gateway authorizer mode), against the session's emulator.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import logging
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.conftest import EVENTS, LocalAws
+
+EVENT_FILES = sorted((EVENTS / "api").glob("*.json"))
+
+# What each recorded event must produce; a new event file without an entry fails the suite.
+EXPECTED_STATUS = {
+    "health": 200,
+    "docs": 200,
+    "openapi": 200,
+    "list_todos": 200,
+    "list_todos_done": 200,
+    "list_todos_bad_limit": 422,
+    "list_todos_without_claims": 401,
+    "create_todo": 201,
+    "create_todo_unknown_field": 422,
+    "get_todo_missing": 404,
+    "update_todo_missing": 404,
+    "delete_todo_missing": 404,
+}
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of Lambda's context object that the handler and Powertools read."""
+
+    aws_request_id: str = "5f1c4a32-1111-4b8e-9c6f-1d2e3f4a5b6c"
+    function_name: str = "serverless-reference-test-api"
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = (
+        "arn:aws:lambda:us-east-1:123456789012:function:serverless-reference-test-api"
+    )
+    memory_limit_in_mb: int = 1024
+    log_group_name: str = "/aws/lambda/serverless-reference-test-api"
+    log_stream_name: str = "2026/11/24/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """One recorded event (powertools' `load_event` pattern)."""
+    event: dict[str, Any] = json.loads((EVENTS / "api" / f"{name}.json").read_text())
+    return event
+
+
+@pytest.fixture(scope="module")
+def handler_module(local_aws: LocalAws) -> Iterator[ModuleType]:
+    """Import app.handlers.api with the template's environment, then restore the process env."""
+    saved = dict(os.environ)
+    os.environ.update(local_aws.api_environment(AUTH_MODE="apigateway"))
+    try:
+        from app.settings import get_settings
+
+        get_settings.cache_clear()
+        module = importlib.import_module("app.handlers.api")
+        module = importlib.reload(module)
+        yield module
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def invoke(handler_module: ModuleType) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def call(event: dict[str, Any]) -> dict[str, Any]:
+        response: dict[str, Any] = handler_module.handler(event, LambdaContext())
+        return response
+
+    return call
+
+
+def test_every_event_file_has_an_expectation() -> None:
+    assert {path.stem for path in EVENT_FILES} == set(EXPECTED_STATUS)
+
+
+@pytest.mark.parametrize("path", EVENT_FILES, ids=lambda p: p.stem)
+def test_recorded_event(invoke: Callable[[dict[str, Any]], dict[str, Any]], path: Path) -> None:
+    response = invoke(load_event(path.stem))
+    status = response["statusCode"]
+    assert status == EXPECTED_STATUS[path.stem], response.get("body")
+    headers = {k.lower(): v for k, v in (response.get("multiValueHeaders") or {}).items()}
+    headers |= {k.lower(): [v] for k, v in (response.get("headers") or {}).items()}
+    if status >= 400:
+        assert headers["content-type"] == ["application/problem+json"]
+        problem = json.loads(response["body"])
+        assert problem["status"] == status
+        # The request id is Lambda's, so logs and the client's error can be matched.
+        assert problem["request_id"] == LambdaContext.aws_request_id
+    if status == 401:
+        assert headers["www-authenticate"][0].startswith("Bearer")
+
+
+def test_caller_comes_from_authorizer_claims(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    created = invoke(load_event("create_todo"))
+    todo = json.loads(created["body"])
+    event = load_event("get_todo_missing")
+    event["path"] = f"/todos/{todo['id']}"
+    event["pathParameters"] = {"todo_id": todo["id"]}
+    assert invoke(event)["statusCode"] == 200
+    other = load_event("get_todo_missing")
+    other["path"] = f"/todos/{todo['id']}"
+    other["pathParameters"] = {"todo_id": todo["id"]}
+    other["requestContext"]["authorizer"]["claims"]["sub"] = "someone-else"
+    assert invoke(other)["statusCode"] == 404
+
+
+def test_stage_prefix_is_handled_for_docs_and_links(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    docs = invoke(load_event("docs"))
+    assert "/dev/openapi.json" in docs["body"]
+    spec = json.loads(invoke(load_event("openapi"))["body"])
+    assert spec["servers"] == [{"url": "/dev"}]
+    created = invoke(load_event("create_todo"))
+    location = (created.get("headers") or {}).get("location") or created["multiValueHeaders"][
+        "location"
+    ][0]
+    todo_id = json.loads(created["body"])["id"]
+    assert location == f"https://1234567890.execute-api.us-east-1.amazonaws.com/dev/todos/{todo_id}"
+
+
+def test_logs_are_structured_with_the_request_id_and_no_token(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    event = load_event("list_todos")
+    token = event["headers"]["Authorization"].removeprefix("Bearer ")
+    sink = io.StringIO()
+    handlers = [
+        h for h in logging.getLogger("app").handlers if isinstance(h, logging.StreamHandler)
+    ]
+    assert handlers, "the access logger has no Powertools handler"
+    previous = [h.setStream(sink) for h in handlers]
+    try:
+        invoke(event)
+    finally:
+        for handler, stream in zip(handlers, previous, strict=True):
+            handler.setStream(stream)
+    output = sink.getvalue()
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    access = [r for r in records if r.get("message") == "request"]
+    assert len(access) == 1
+    assert access[0]["request_id"] == LambdaContext.aws_request_id
+    assert access[0]["path"] == "/dev/todos"
+    assert access[0]["status"] == 200
+    assert access[0]["function_request_id"] == LambdaContext.aws_request_id
+    assert token not in output
+    assert "Authorization" not in output
