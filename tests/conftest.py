@@ -68,7 +68,7 @@ class LocalAws:
             AUTH_MODE="jwt",
             JWKS_URL=f"{self.endpoint}/{self.outputs['UserPoolId']}/.well-known/jwks.json",
         )
-        return Settings(**{key: value for key, value in env.items() if key.isupper()})
+        return Settings.model_validate(env)
 
     def cognito(self) -> Any:
         """A boto3 Cognito client on the emulator."""

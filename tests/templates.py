@@ -1,4 +1,4 @@
-"""template.yaml helpers for tests and gates: load it, and translate SAM to CloudFormation offline."""
+"""template.yaml helpers for tests and gates: load it, translate SAM to CloudFormation offline."""
 
 from __future__ import annotations
 

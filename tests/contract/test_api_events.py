@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib
 import io
-import logging
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

@@ -144,7 +144,7 @@ def test_unknown_key_id(
     client: httpx.Client, moto_private_key: Any, forge: Callable[..., str]
 ) -> None:
     token = forge()
-    header, payload, signature = token.split(".")
+    _, payload, signature = token.split(".")
     other = base64.urlsafe_b64encode(b'{"alg":"RS256","typ":"JWT","kid":"rotated"}').rstrip(b"=")
     assert_401(
         client.get(

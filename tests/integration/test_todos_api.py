@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 import httpx
+import pytest
 
 from tests.conftest import SignedIn
 

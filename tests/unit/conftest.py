@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """A unit test that opens a socket is not a unit test."""
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("unit tests must not use the network")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    yield

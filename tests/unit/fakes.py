@@ -1,4 +1,4 @@
-"""In-memory stand-ins for the domain's ports (unit tests only; integration tests use the emulator)."""
+"""In-memory stand-ins for the domain's ports: unit tests only (integration uses the emulator)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ def create_app(container: Container) -> FastAPI:
         app.include_router(router)
     # For the 405 `Allow` header: every method each path serves, across routes.
     app.state.route_methods = [
-        (route.path_regex, set(route.methods))
+        (route.path_regex, set(route.methods or ()))
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)

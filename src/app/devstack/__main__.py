@@ -40,9 +40,7 @@ def _run(args: argparse.Namespace) -> int:
 
         app = create_app(build_container(Settings()))
         logger = Logger(service="local-api")
-        copy_config_to_registered_loggers(
-            source_logger=logger, include={"app"}
-        )
+        copy_config_to_registered_loggers(source_logger=logger, include={"app"})
         ssl: dict[str, str] = {}
         if config.https:
             from app.devstack.tls import ensure_certificate

@@ -1,0 +1,166 @@
+"""`make run`'s stack used as a mobile developer would: only boto3, httpx and outputs.json.
+
+Starts `python -m app.devstack run` (what `make run` runs) as a child process on free ports with
+its own state folder, then stops it with Ctrl-C (SIGINT) and starts it again over the same state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import boto3
+import httpx
+import pytest
+
+from app.devstack.emulator import free_port, port_in_use
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+EXPECTED_OUTPUTS = {
+    "ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TodosTableName", "AwsEndpointUrl",
+}  # fmt: skip
+
+
+@contextmanager
+def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
+    api_port, emulator_port = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    log = state.parent / f"run-{api_port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app.devstack",
+                "--state-dir",
+                str(state),
+                "run",
+                "--port",
+                str(api_port),
+                "--emulator-port",
+                str(emulator_port),
+                *extra,
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    outputs_file = state / "outputs.json"
+    try:
+        deadline = time.monotonic() + 90
+        while not outputs_file.exists():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the local stack did not become ready"
+            time.sleep(0.1)
+        yield json.loads(outputs_file.read_text()), process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                raise
+    assert not port_in_use(api_port)
+    assert not port_in_use(emulator_port)
+    assert not outputs_file.exists()
+
+
+def sign_in(outputs: dict[str, str], email: str, password: str) -> str:
+    """What the mobile app does with Cognito: sign up, (locally: admin) confirm, sign in."""
+    cognito = boto3.client(
+        "cognito-idp", endpoint_url=outputs["AwsEndpointUrl"], region_name=outputs["Region"]
+    )
+    cognito.sign_up(ClientId=outputs["UserPoolClientId"], Username=email, Password=password)
+    cognito.admin_confirm_sign_up(UserPoolId=outputs["UserPoolId"], Username=email)
+    result = cognito.initiate_auth(
+        ClientId=outputs["UserPoolClientId"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    token: str = result["AuthenticationResult"]["IdToken"]
+    return token
+
+
+def test_whole_todo_flow_from_outputs_only_and_data_survives_a_restart(tmp_path: Path) -> None:
+    state = tmp_path / "devstack"
+    with local_stack(state) as (outputs, _):
+        assert set(outputs) == EXPECTED_OUTPUTS
+        api = outputs["ApiUrl"]
+        assert api.endswith("/")
+        token = sign_in(outputs, "ada@example.com", "Ada-Lovelace-1815")
+        auth = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=api, timeout=10) as http:
+            assert http.get("health").status_code == 200
+            assert http.get("docs").status_code == 200
+            assert http.get("openapi.json").json()["info"]["title"]
+            created = http.post("todos", json={"title": "Write the README"}, headers=auth)
+            assert created.status_code == 201
+            todo = created.json()
+            etag = created.headers["etag"]
+            patched = http.patch(
+                f"todos/{todo['id']}", json={"done": True}, headers={**auth, "If-Match": etag}
+            )
+            assert patched.status_code == 200
+            second = http.post("todos", json={"title": "Delete me"}, headers=auth).json()
+            assert http.delete(f"todos/{second['id']}", headers=auth).status_code == 204
+            listed = http.get("todos", headers=auth).json()
+            assert [t["id"] for t in listed["items"]] == [todo["id"]]
+        user_token = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.devstack",
+                "--state-dir",
+                str(state),
+                "user",
+                "bo@example.com",
+            ],
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
+        with httpx.Client(base_url=api, timeout=10) as http:
+            bo = {"Authorization": f"Bearer {user_token}"}
+            assert http.get("todos", headers=bo).json() == {"items": [], "nextCursor": None}
+
+    with local_stack(state) as (outputs_again, _):
+        assert outputs_again["UserPoolId"] == outputs["UserPoolId"]
+        assert outputs_again["UserPoolClientId"] == outputs["UserPoolClientId"]
+        cognito = boto3.client(
+            "cognito-idp", endpoint_url=outputs_again["AwsEndpointUrl"], region_name="us-east-1"
+        )  # fmt: skip
+        token = cognito.initiate_auth(
+            ClientId=outputs_again["UserPoolClientId"],
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "ada@example.com", "PASSWORD": "Ada-Lovelace-1815"},
+        )["AuthenticationResult"]["IdToken"]
+        with httpx.Client(base_url=outputs_again["ApiUrl"], timeout=10) as http:
+            items = http.get("todos", headers={"Authorization": f"Bearer {token}"}).json()["items"]
+        assert [(t["id"], t["done"], t["version"]) for t in items] == [(todo["id"], True, 2)]
+
+
+def test_https_serves_a_local_certificate(tmp_path: Path) -> None:
+    state = tmp_path / "devstack"
+    with local_stack(state, "--https", "--no-persist") as (outputs, _):
+        assert outputs["ApiUrl"].startswith("https://127.0.0.1:")
+        certificate = state / "tls" / "localhost.crt"
+        with httpx.Client(
+            verify=ssl.create_default_context(cafile=certificate), timeout=10
+        ) as http:
+            assert http.get(outputs["ApiUrl"] + "health").json() == {"status": "ok"}
+        with httpx.Client(timeout=10) as untrusting, pytest.raises(httpx.ConnectError):
+            untrusting.get(outputs["ApiUrl"] + "health")
