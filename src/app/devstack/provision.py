@@ -12,6 +12,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from app.devstack.cfn import Resolver
+from app.devstack.emulator import LOCAL_CREDENTIALS
 
 ACCOUNT_ID = "123456789012"  # the emulator's default account
 LOCAL_ONLY_AUTH_FLOW = "ALLOW_USER_PASSWORD_AUTH"
@@ -38,7 +39,12 @@ class Provisioner:
         self._template = template
         self._region = region
         self._stack_name = stack_name
-        session = boto3.session.Session(region_name=region)
+        # Only ever the emulator: fake keys, never a developer's real credentials.
+        session = boto3.session.Session(
+            region_name=region,
+            aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
         self._dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
         self._cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
         self._secrets = session.client("secretsmanager", endpoint_url=endpoint_url)
