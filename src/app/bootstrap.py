@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from app.adapters.cognito_identity import CognitoIdentityDirectory
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_model
 from app.domain.cursors import CursorCodec
+from app.domain.storage import StorageService
 from app.domain.todos import TodoService
 from app.settings import Settings
 
@@ -36,6 +38,7 @@ class Container:
     settings: Settings
     todos: TodoService
     token_verifier: TokenVerifier | None
+    storage: StorageService | None
 
 
 def build_container(settings: Settings) -> Container:
@@ -57,4 +60,15 @@ def build_container(settings: Settings) -> Container:
         verifier = CognitoIdTokenVerifier(
             settings.jwks_url, settings.issuer, settings.user_pool_client_id
         )
-    return Container(settings=settings, todos=todos, token_verifier=verifier)
+    storage = None
+    if settings.identity_pool_id and settings.user_files_bucket:
+        storage = StorageService(
+            CognitoIdentityDirectory(
+                settings.identity_pool_id, settings.login_provider, settings.region
+            ),
+            bucket=settings.user_files_bucket,
+            region=settings.region,
+            identity_pool_id=settings.identity_pool_id,
+            login_provider=settings.login_provider,
+        )
+    return Container(settings=settings, todos=todos, token_verifier=verifier, storage=storage)

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     jwks_url: str = Field(default="", validation_alias="JWKS_URL")
     cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    identity_pool_id: str = Field(default="", validation_alias="IDENTITY_POOL_ID")
+    user_files_bucket: str = Field(default="", validation_alias="USER_FILES_BUCKET")
     max_body_bytes: int = Field(default=16_384, validation_alias="MAX_BODY_BYTES", gt=0)
 
     @model_validator(mode="after")
@@ -50,6 +52,11 @@ class Settings(BaseSettings):
     def issuer(self) -> str:
         """The `iss` Cognito puts in this pool's tokens."""
         return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+    @property
+    def login_provider(self) -> str:
+        """The user pool's name as an identity-pool login provider (the issuer without scheme)."""
+        return self.issuer.removeprefix("https://")
 
 
 def _is_loopback(url: str) -> bool:

@@ -7,7 +7,7 @@ from fastapi.routing import APIRoute
 
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.api.routers import health, todos
+from app.api.routers import health, me, todos
 from app.bootstrap import Container
 
 DESCRIPTION = """
@@ -29,7 +29,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_error_handlers(app)
-    routers = [health.router, todos.router]
+    routers = [health.router, todos.router, me.router]
     for router in routers:
         app.include_router(router)
     # For the 405 `Allow` header: every method each path serves, across routes.

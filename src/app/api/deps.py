@@ -8,7 +8,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.bootstrap import Container
+from app.domain.errors import DependencyUnavailable
 from app.domain.identity import Caller, Unauthenticated, caller_from_claims
+from app.domain.storage import StorageService
 from app.domain.todos import TodoService
 
 AUTHORIZER_CLAIMS_SCOPE_KEY = "app.authorizer_claims"
@@ -49,9 +51,31 @@ def get_current_user(
 CurrentUser = Annotated[Caller, Depends(get_current_user)]
 
 
+def get_bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The caller's raw ID token, for calls made on their behalf (API Gateway forwards it)."""
+    if credentials is None:
+        raise Unauthenticated("a bearer ID token is required")
+    return credentials.credentials
+
+
+BearerToken = Annotated[str, Depends(get_bearer_token)]
+
+
 def get_todo_service(container: ContainerDep) -> TodoService:
     """The to-do use cases."""
     return container.todos
 
 
 TodosDep = Annotated[TodoService, Depends(get_todo_service)]
+
+
+def get_storage_service(container: ContainerDep) -> StorageService:
+    """Where users' own files live (needs IDENTITY_POOL_ID and USER_FILES_BUCKET)."""
+    if container.storage is None:
+        raise DependencyUnavailable("user files are not configured")
+    return container.storage
+
+
+StorageDep = Annotated[StorageService, Depends(get_storage_service)]

@@ -15,7 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.api.schemas.problem import PROBLEM_MEDIA_TYPE, FieldProblem, Problem
 from app.domain.errors import (
     ConcurrentModification,
+    DependencyUnavailable,
     DomainError,
+    IdentityRejected,
     InvalidCursor,
     NotFound,
     StorageUnavailable,
@@ -31,6 +33,8 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidCursor: (400, "The cursor is invalid for this query; start again without it."),
     ConcurrentModification: (409, "The resource kept changing while updating; retry."),
     StorageUnavailable: (503, "The data store is temporarily unavailable; retry shortly."),
+    IdentityRejected: (401, "The identity pool did not accept your sign-in token."),
+    DependencyUnavailable: (503, "A service we depend on is unavailable; retry shortly."),
 }
 _HTTP_CODES = {
     404: "route_not_found",
@@ -165,6 +169,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def on_domain(request: Request, exc: DomainError) -> JSONResponse:
         status, detail = _DOMAIN_STATUS.get(type(exc), (400, "The request cannot be done."))
+        if status == 401:
+            return unauthenticated_response(request, detail, token_given=True)
         headers = {"Retry-After": "1"} if status == 503 else None
         return problem_response(request, status, exc.code, detail, headers=headers)
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -17,6 +18,8 @@ def _run(args: argparse.Namespace) -> int:
         state_dir=Path(args.state_dir),
         api_port=args.port,
         emulator_port=args.emulator_port,
+        user_files_port=args.user_files_port,
+        identity_port=args.identity_port,
         stage=args.stage,
         https=args.https,
         persist=not args.no_persist,
@@ -27,6 +30,8 @@ def _run(args: argparse.Namespace) -> int:
         prefix = "      " if message.startswith("  ") else f"[{next(step)}] "
         print(prefix + message.strip(), flush=True)
 
+    # `kill` (SIGTERM) cleans up like Ctrl-C: the emulators run in their own sessions.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     stack = start_stack(config, progress)
     try:
         os.environ.update(stack.api_environment)
@@ -59,29 +64,46 @@ def _run(args: argparse.Namespace) -> int:
                 **ssl,  # type: ignore[arg-type]
             )
         )
-        progress(f"serving the API on {config.api_url}")
+        identity_server = uvicorn.Server(
+            uvicorn.Config(
+                stack.identity.app(),
+                host="127.0.0.1",
+                port=config.identity_port,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+        )
+        progress(f"serving the API on {config.api_url}, Cognito Identity on {config.identity_url}")
 
         def announce() -> None:
             write_outputs(config, stack.outputs)
             print(f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):", flush=True)
             for key, value in sorted(stack.outputs.items()):
-                print(f"  {key:<18} {value}", flush=True)
+                print(f"  {key:<24} {value}", flush=True)
             print(f"\n  docs: {config.api_url}docs    sign in: make user EMAIL=you@example.com")
             print("  Ctrl-C stops everything.\n", flush=True)
 
         async def serve() -> None:
-            task = asyncio.create_task(server.serve())
-            while not server.started and not task.done():
+            # The API server starts last, so its signal handler takes Ctrl-C; on exit it hands
+            # the signal back, and the identity server is told to stop as well.
+            identity_task = asyncio.create_task(identity_server.serve())
+            while not identity_server.started and not identity_task.done():
                 await asyncio.sleep(0.05)
-            if server.started:
+            api_task = asyncio.create_task(server.serve())
+            while not server.started and not api_task.done():
+                await asyncio.sleep(0.05)
+            if server.started and identity_server.started:
                 announce()
-            await task
+            await api_task
+            identity_server.should_exit = True
+            await identity_task
 
         asyncio.run(serve())
         return 0 if server.started else 1
     finally:
         config.outputs_file.unlink(missing_ok=True)
-        stack.emulator.stop()
+        stack.stop()
         print("local stack stopped", flush=True)
 
 
@@ -107,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--port", type=int, default=int(os.environ.get("API_PORT", "3000")))
     run.add_argument(
         "--emulator-port", type=int, default=int(os.environ.get("EMULATOR_PORT", "4566"))
+    )
+    run.add_argument(
+        "--user-files-port", type=int, default=int(os.environ.get("USER_FILES_PORT", "4567"))
+    )
+    run.add_argument(
+        "--identity-port", type=int, default=int(os.environ.get("IDENTITY_PORT", "4568"))
     )
     run.add_argument("--stage", default="local")
     run.add_argument("--https", action="store_true")

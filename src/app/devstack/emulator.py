@@ -40,13 +40,19 @@ class Emulator:
     """A moto server process; with `recording` set, every request is appended to that file."""
 
     def __init__(
-        self, port: int, *, recording: Path | None = None, log: Path | None = None
+        self,
+        port: int,
+        *,
+        recording: Path | None = None,
+        log: Path | None = None,
+        server_module: str = "moto.server",
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self._recording = recording
         self._log = log
         self._process: subprocess.Popen[bytes] | None = None
+        self._server_module = server_module
 
     def start(self, timeout: float = 30.0) -> None:
         """Start the server and wait until it answers."""
@@ -61,9 +67,19 @@ class Emulator:
             env["MOTO_RECORDER_FILEPATH"] = str(self._recording)
         else:
             env.pop("MOTO_ENABLE_RECORDING", None)
+        src = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
         with self._log.open("ab") if self._log else open(os.devnull, "wb") as output:  # noqa: PTH123
             self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    self._server_module,
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                ],
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -83,7 +99,9 @@ class Emulator:
 
     def post(self, path: str, body: bytes = b"") -> bytes:
         """POST to one of moto's own endpoints (`/moto-api/...`)."""
-        request = urllib.request.Request(f"{self.url}{path}", data=body, method="POST")  # noqa: S310
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{self.url}{path}", data=body, method="POST", headers={"Content-Type": "text/plain"}
+        )
         with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310 - loopback
             data: bytes = response.read()
             return data

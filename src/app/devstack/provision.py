@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,16 @@ ACCOUNT_ID = "123456789012"  # the emulator's default account
 LOCAL_ONLY_AUTH_FLOW = "ALLOW_USER_PASSWORD_AUTH"
 
 
+@dataclass(frozen=True)
+class IdentityPoolSpec:
+    """A Cognito identity pool as the template declares it, for the local identity service."""
+
+    identity_pool_id: str
+    providers: dict[str, str]  # login provider name -> app client id
+    allow_unauthenticated: bool
+    authenticated_policies: list[dict[str, Any]]
+
+
 @dataclass
 class Provisioned:
     """Physical ids and attributes of what was created, and the template's Outputs evaluated."""
@@ -27,6 +38,8 @@ class Provisioned:
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     environments: dict[str, dict[str, str]] = field(default_factory=dict)
+    role_policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    identity_pools: dict[str, IdentityPoolSpec] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -34,17 +47,27 @@ class Provisioner:
     """Reads a template and creates tables, user pools, clients and secrets; idempotent."""
 
     def __init__(
-        self, template: dict[str, Any], endpoint_url: str, region: str, stack_name: str
+        self,
+        template: dict[str, Any],
+        endpoint_url: str,
+        region: str,
+        stack_name: str,
+        *,
+        placement: dict[str, str] | None = None,
     ) -> None:
+        """`placement` sends some resources (by logical id) to another emulator endpoint."""
         self._template = template
         self._region = region
         self._stack_name = stack_name
+        self._endpoint_url = endpoint_url
+        self._placement = placement or {}
         # Only ever the emulator: fake keys, never a developer's real credentials.
-        session = boto3.session.Session(
+        self._session = boto3.session.Session(
             region_name=region,
             aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
+        session = self._session
         self._dynamodb = session.client("dynamodb", endpoint_url=endpoint_url)
         self._cognito = session.client("cognito-idp", endpoint_url=endpoint_url)
         self._secrets = session.client("secretsmanager", endpoint_url=endpoint_url)
@@ -74,6 +97,10 @@ class Provisioner:
             "AWS::SecretsManager::Secret": self._secret,
             "AWS::Cognito::UserPool": self._user_pool,
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
+            "AWS::S3::Bucket": self._bucket,
+            "AWS::Cognito::IdentityPool": self._identity_pool,
+            "AWS::IAM::Role": self._role,
+            "AWS::Cognito::IdentityPoolRoleAttachment": self._role_attachment,
             "AWS::Serverless::Function": self._function,
             "AWS::Serverless::Api": self._api,
         }
@@ -231,6 +258,93 @@ class Provisioner:
             )["UserPoolClient"]["ClientId"]
         result.refs[logical_id] = client_id
 
+    def _bucket(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        props = self._resolver(result).resolve(props)
+        name = props.get("BucketName") or f"{self._stack_name}-{logical_id}".lower()
+        s3 = self._session.client(
+            "s3", endpoint_url=self._placement.get(logical_id, self._endpoint_url)
+        )
+        try:
+            s3.head_bucket(Bucket=name)
+        except ClientError:
+            s3.create_bucket(Bucket=name)
+            if props.get("VersioningConfiguration"):
+                s3.put_bucket_versioning(
+                    Bucket=name, VersioningConfiguration=props["VersioningConfiguration"]
+                )
+            if props.get("BucketEncryption"):
+                s3.put_bucket_encryption(
+                    Bucket=name,
+                    ServerSideEncryptionConfiguration={
+                        "Rules": [
+                            {
+                                # CloudFormation's name for the API's ApplyServerSide...Default
+                                "ApplyServerSideEncryptionByDefault": rule[
+                                    "ServerSideEncryptionByDefault"
+                                ],
+                                "BucketKeyEnabled": rule.get("BucketKeyEnabled", False),
+                            }
+                            for rule in props["BucketEncryption"][
+                                "ServerSideEncryptionConfiguration"
+                            ]
+                        ]
+                    },
+                )
+            if props.get("PublicAccessBlockConfiguration"):
+                s3.put_public_access_block(
+                    Bucket=name,
+                    PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"],
+                )
+            if props.get("CorsConfiguration"):
+                s3.put_bucket_cors(
+                    Bucket=name,
+                    CORSConfiguration={
+                        "CORSRules": [
+                            _cors_rule(r) for r in props["CorsConfiguration"]["CorsRules"]
+                        ]
+                    },
+                )
+        result.refs[logical_id] = name
+        result.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        result.attributes[(logical_id, "DomainName")] = f"{name}.s3.amazonaws.com"
+
+    def _identity_pool(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        # moto's identity pools are stubs; the local identity service (devstack.identity) serves
+        # GetId / GetCredentialsForIdentity from this spec instead.
+        props = self._resolver(result).resolve(props)
+        seed = f"{self._stack_name}/{logical_id}"
+        pool_id = f"{self._region}:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+        result.refs[logical_id] = pool_id
+        result.identity_pools[logical_id] = IdentityPoolSpec(
+            identity_pool_id=pool_id,
+            providers={
+                p["ProviderName"]: p["ClientId"] for p in props.get("CognitoIdentityProviders", [])
+            },
+            allow_unauthenticated=bool(props.get("AllowUnauthenticatedIdentities", False)),
+            authenticated_policies=[],
+        )
+
+    def _role(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        # Roles are made per identity by the local identity service, in the IAM-enforcing emulator.
+        name = f"{self._stack_name}-{logical_id}"
+        result.refs[logical_id] = name
+        result.attributes[(logical_id, "Arn")] = f"arn:aws:iam::{ACCOUNT_ID}:role/{name}"
+        policies = self._resolver(result).resolve(props.get("Policies", []))
+        result.role_policies[logical_id] = [policy["PolicyDocument"] for policy in policies]
+
+    def _role_attachment(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        pool_logical_id = props["IdentityPoolId"]["Ref"]
+        authenticated = props.get("Roles", {}).get("authenticated")
+        role_logical_id = authenticated["Fn::GetAtt"][0] if authenticated else None
+        spec = result.identity_pools[pool_logical_id]
+        result.identity_pools[pool_logical_id] = IdentityPoolSpec(
+            identity_pool_id=spec.identity_pool_id,
+            providers=spec.providers,
+            allow_unauthenticated=spec.allow_unauthenticated,
+            authenticated_policies=result.role_policies.get(role_logical_id or "", []),
+        )
+        result.refs[logical_id] = spec.identity_pool_id
+
     def _function(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         # Functions are not created in the emulator (it cannot run them); the same code runs
         # in-process locally. The name is still resolved for Refs.
@@ -251,3 +365,9 @@ def _generate_secret(spec: dict[str, Any]) -> str:
     if not spec.get("ExcludePunctuation", False):
         alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's CORS rule names -> the S3 API's."""
+    renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
+    return {renamed.get(key, key): value for key, value in rule.items()}

@@ -9,12 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
+
 from app.devstack.cfn import load_template
 from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator
+from app.devstack.identity import ADMIN_USER, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
+USER_FILES_BUCKET = "UserFilesBucket"  # lives in the IAM-enforcing emulator
+IDENTITY_POOL = "IdentityPool"
 RANDOM_SEED = 20261124  # makes the emulator's generated ids repeat when its recording is replayed
 
 
@@ -25,6 +30,9 @@ class StackConfig:
     state_dir: Path
     api_port: int = 3000
     emulator_port: int = 4566
+    user_files_port: int = 4567
+    identity_port: int = 4568
+    credentials_ttl_seconds: int = 3600
     stage: str = "local"
     region: str = "us-east-1"
     https: bool = False
@@ -42,6 +50,11 @@ class StackConfig:
         return self.state_dir / "outputs.json"
 
     @property
+    def identity_url(self) -> str:
+        """Endpoint of the local Cognito Identity service."""
+        return f"http://127.0.0.1:{self.identity_port}"
+
+    @property
     def api_url(self) -> str:
         """Base URL of the local API, ending with /."""
         return f"{'https' if self.https else 'http'}://127.0.0.1:{self.api_port}/"
@@ -49,12 +62,19 @@ class StackConfig:
 
 @dataclass(frozen=True)
 class RunningStack:
-    """A started emulator with the template's resources, and the app's environment."""
+    """Started emulators with the template's resources, the app's environment, local services."""
 
     emulator: Emulator
+    user_files_emulator: Emulator
     provisioned: Provisioned
     outputs: dict[str, str]
     api_environment: dict[str, str]
+    identity: LocalIdentityService
+
+    def stop(self) -> None:
+        """Stop both emulators."""
+        self.user_files_emulator.stop()
+        self.emulator.stop()
 
 
 def aws_environment(endpoint_url: str, region: str) -> dict[str, str]:
@@ -70,48 +90,94 @@ def aws_environment(endpoint_url: str, region: str) -> dict[str, str]:
 
 
 def start_stack(config: StackConfig, progress: Callable[[str], None] = print) -> RunningStack:
-    """Start the emulator, restore its state, create the template's resources, write outputs."""
+    """Start both emulators, restore state, create the template's resources, build the services."""
     config.state_dir.mkdir(parents=True, exist_ok=True)
     recording = config.recording if config.persist else None
     replay = recording is not None and recording.exists() and recording.stat().st_size > 0
     emulator = Emulator(
         config.emulator_port, recording=recording, log=config.state_dir / "emulator.log"
     )
+    user_files = Emulator(
+        config.user_files_port,
+        log=config.state_dir / "user-files-emulator.log",
+        server_module="app.devstack.enforcing_emulator",
+    )
     started = time.monotonic()
     progress(f"starting the AWS emulator on {emulator.url}")
     emulator.start()
     try:
+        progress(f"starting the IAM-enforcing emulator for user files on {user_files.url}")
+        user_files.start()
         if replay:
             progress(f"restoring local data ({_count_lines(config.recording)} recorded requests)")
             emulator.post("/moto-api/recorder/replay-recording")
         else:
             emulator.post(f"/moto-api/seed?a={RANDOM_SEED}")
-        os.environ.update(aws_environment(emulator.url, config.region))
+        admin = _create_admin(user_files.url, config.region)
         progress(f"creating resources from {config.template.name}")
-        template = load_template(config.template)
-        provisioner = Provisioner(
-            template, emulator.url, config.region, stack_name=f"serverless-reference-{config.stage}"
-        )
-        provisioned = provisioner.provision(
-            {"Stage": config.stage}, progress=lambda m: progress("  " + m)
+        provisioned = Provisioner(
+            load_template(config.template),
+            emulator.url,
+            config.region,
+            stack_name=f"serverless-reference-{config.stage}",
+            placement={USER_FILES_BUCKET: user_files.url},
+        ).provision({"Stage": config.stage}, progress=lambda m: progress("  " + m))
+        # From here on the user-files emulator checks every request against IAM.
+        user_files.post("/moto-api/reset-auth", b"0")
+        jwks_url = f"{emulator.url}/{provisioned.outputs['UserPoolId']}/.well-known/jwks.json"
+        identity = LocalIdentityService(
+            provisioned.identity_pools[IDENTITY_POOL],
+            region=config.region,
+            jwks_url=jwks_url,
+            enforcing_endpoint=user_files.url,
+            admin_credentials=admin,
+            credentials_ttl_seconds=config.credentials_ttl_seconds,
         )
         outputs = {
             **provisioned.outputs,
             "ApiUrl": config.api_url,
             "AwsEndpointUrl": emulator.url,
+            "CognitoIdentityEndpoint": config.identity_url,
+            "UserFilesS3Endpoint": user_files.url,
         }
         api_environment = {
             **provisioned.environments["ApiFunction"],
             **aws_environment(emulator.url, config.region),
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY": config.identity_url,
             # Locally the app verifies ID tokens itself against the emulator's JWKS (loopback only).
             "AUTH_MODE": "jwt",
-            "JWKS_URL": f"{emulator.url}/{outputs['UserPoolId']}/.well-known/jwks.json",
+            "JWKS_URL": jwks_url,
         }
         progress(f"resources ready in {time.monotonic() - started:.1f} s")
-        return RunningStack(emulator, provisioned, outputs, api_environment)
+        return RunningStack(emulator, user_files, provisioned, outputs, api_environment, identity)
     except BaseException:
+        user_files.stop()
         emulator.stop()
         raise
+
+
+def _create_admin(endpoint_url: str, region: str) -> tuple[str, str]:
+    """An all-powerful IAM user in the enforcing emulator, made before enforcement starts."""
+    iam = boto3.client(
+        "iam",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    iam.create_user(UserName=ADMIN_USER)
+    iam.put_user_policy(
+        UserName=ADMIN_USER,
+        PolicyName="everything",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+            }
+        ),
+    )
+    key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
 
 
 def write_outputs(config: StackConfig, outputs: dict[str, str]) -> None:

@@ -35,3 +35,15 @@ class StorageUnavailable(DomainError):
     """The data store could not be reached or throttled us; the request may be retried."""
 
     code = "storage_unavailable"
+
+
+class IdentityRejected(DomainError):
+    """The identity pool refused the caller's sign-in token."""
+
+    code = "identity_rejected"
+
+
+class DependencyUnavailable(DomainError):
+    """A service we depend on (other than the data store) failed; the request may be retried."""
+
+    code = "dependency_unavailable"

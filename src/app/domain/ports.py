@@ -40,3 +40,10 @@ class Clock(Protocol):
 
     def now(self) -> dt.datetime:
         """Return the current UTC time."""
+
+
+class IdentityDirectory(Protocol):
+    """Maps a signed-in user to their identity-pool identity id."""
+
+    def identity_id(self, user_id: str, id_token: str) -> str:
+        """The stable identity id of the user who holds `id_token`."""
