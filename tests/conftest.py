@@ -12,10 +12,10 @@ from typing import Any
 import boto3
 import pytest
 
-from app.devstack.cfn import load_template
-from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
-from app.devstack.provision import Provisioned, Provisioner
-from app.devstack.stack import aws_environment
+from app.devstack.emulator import LOCAL_CREDENTIALS, free_port
+from app.devstack.provision import Provisioned
+from app.devstack.serve import serving_in_thread
+from app.devstack.stack import RunningStack, StackConfig, start_stack
 from app.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -39,36 +39,33 @@ os.environ.update(
 
 @dataclass(frozen=True)
 class LocalAws:
-    """The session's emulator with template.yaml's resources created in it."""
+    """The session's local stack: both emulators with template.yaml's resources, and services."""
 
-    emulator: Emulator
-    provisioned: Provisioned
+    stack: RunningStack
+    identity_url: str
 
     @property
     def endpoint(self) -> str:
-        """The emulator's base URL."""
-        return self.emulator.url
+        """The main emulator's base URL."""
+        return self.stack.emulator.url
 
     @property
     def outputs(self) -> dict[str, str]:
-        """The template's Outputs, evaluated locally."""
-        return self.provisioned.outputs
+        """The stack's outputs, as `make run` publishes them."""
+        return self.stack.outputs
+
+    @property
+    def provisioned(self) -> Provisioned:
+        """What the provisioner created."""
+        return self.stack.provisioned
 
     def api_environment(self, **overrides: str) -> dict[str, str]:
-        """ApiFunction's environment from the template, pointed at the emulator."""
-        return {
-            **self.provisioned.environments["ApiFunction"],
-            **aws_environment(self.endpoint, "us-east-1"),
-            **overrides,
-        }
+        """ApiFunction's environment from the template, pointed at the local stack."""
+        return {**self.stack.api_environment, **overrides}
 
     def jwt_settings(self) -> Settings:
         """Settings of the local stack: the app verifies ID tokens against the emulator's JWKS."""
-        env = self.api_environment(
-            AUTH_MODE="jwt",
-            JWKS_URL=f"{self.endpoint}/{self.outputs['UserPoolId']}/.well-known/jwks.json",
-        )
-        return Settings.model_validate(env)
+        return Settings.model_validate(self.api_environment())
 
     def cognito(self) -> Any:
         """A boto3 Cognito client on the emulator."""
@@ -77,19 +74,22 @@ class LocalAws:
 
 @pytest.fixture(scope="session")
 def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
-    """Start moto server on a free loopback port and create template.yaml's resources."""
-    log = tmp_path_factory.mktemp("emulator") / "emulator.log"
-    emulator = Emulator(free_port(), log=log)
-    emulator.start()
+    """Start the local stack (as `make run` does, without persistence) on free loopback ports."""
+    config = StackConfig(
+        state_dir=tmp_path_factory.mktemp("devstack"),
+        api_port=free_port(),
+        emulator_port=free_port(),
+        user_files_port=free_port(),
+        identity_port=free_port(),
+        stage="test",
+        persist=False,
+    )
+    stack = start_stack(config, progress=lambda _m: None)
     try:
-        template = load_template(REPO_ROOT / "template.yaml")
-        provisioner = Provisioner(
-            template, emulator.url, "us-east-1", stack_name="serverless-reference-test"
-        )
-        provisioned = provisioner.provision({"Stage": "test"}, progress=lambda _m: None)
-        yield LocalAws(emulator, provisioned)
+        with serving_in_thread(stack.identity.app(), config.identity_port) as identity_url:
+            yield LocalAws(stack, identity_url)
     finally:
-        emulator.stop()
+        stack.stop()
 
 
 @dataclass(frozen=True)

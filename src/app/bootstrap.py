@@ -64,7 +64,10 @@ def build_container(settings: Settings) -> Container:
     if settings.identity_pool_id and settings.user_files_bucket:
         storage = StorageService(
             CognitoIdentityDirectory(
-                settings.identity_pool_id, settings.login_provider, settings.region
+                settings.identity_pool_id,
+                settings.login_provider,
+                settings.region,
+                endpoint_url=settings.cognito_identity_endpoint_url,
             ),
             bucket=settings.user_files_bucket,
             region=settings.region,

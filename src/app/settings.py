@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     identity_pool_id: str = Field(default="", validation_alias="IDENTITY_POOL_ID")
+    cognito_identity_endpoint_url: str | None = Field(
+        default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
+    )
     user_files_bucket: str = Field(default="", validation_alias="USER_FILES_BUCKET")
     max_body_bytes: int = Field(default=16_384, validation_alias="MAX_BODY_BYTES", gt=0)
 

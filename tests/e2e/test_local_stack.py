@@ -16,23 +16,27 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import boto3
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
 from app.devstack.emulator import free_port, port_in_use
+from tests.clients import user_files
 from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 EXPECTED_OUTPUTS = {
     "ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TodosTableName", "AwsEndpointUrl",
+    "IdentityPoolId", "UserFilesBucketName", "CognitoIdentityEndpoint", "UserFilesS3Endpoint",
 }  # fmt: skip
 
 
 @contextmanager
 def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
-    api_port, emulator_port = free_port(), free_port()
+    api_port, emulator_port, files_port, identity_port = (free_port() for _ in range(4))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     log = state.parent / f"run-{api_port}.log"
     with log.open("w") as output:
@@ -48,6 +52,10 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
                 str(api_port),
                 "--emulator-port",
                 str(emulator_port),
+                "--user-files-port",
+                str(files_port),
+                "--identity-port",
+                str(identity_port),
                 *extra,
             ],
             env=env,
@@ -72,8 +80,8 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 raise
-    assert not port_in_use(api_port)
-    assert not port_in_use(emulator_port)
+    for port in (api_port, emulator_port, files_port, identity_port):
+        assert not port_in_use(port)
     assert not outputs_file.exists()
 
 
@@ -164,3 +172,29 @@ def test_https_serves_a_local_certificate(tmp_path: Path) -> None:
             assert http.get(outputs["ApiUrl"] + "health").json() == {"status": "ok"}
         with httpx.Client(timeout=10) as untrusting, pytest.raises(httpx.ConnectError):
             untrusting.get(outputs["ApiUrl"] + "health")
+
+
+def test_two_users_each_reach_only_their_own_folder(tmp_path: Path) -> None:
+    """Issue 3's promise against the running stack: boto3 and outputs.json only."""
+    with local_stack(tmp_path / "devstack", "--no-persist") as (outputs, _):
+        bucket = outputs["UserFilesBucketName"]
+        clients = {}
+        for email in ("ana@example.com", "ben@example.com"):
+            identity_id, s3 = user_files(outputs, sign_in(outputs, email, "Pass-Word-12345"))
+            s3.put_object(Bucket=bucket, Key=f"private/{identity_id}/me.txt", Body=email.encode())
+            clients[email] = (identity_id, s3)
+        (ana_id, ana), (ben_id, ben) = clients.values()
+        assert ana.get_object(Bucket=bucket, Key=f"private/{ana_id}/me.txt")["Body"].read() == (
+            b"ana@example.com"
+        )
+        for s3, other in ((ana, ben_id), (ben, ana_id)):
+            folder = f"private/{other}/"
+            attempts: list[tuple[str, dict[str, Any]]] = [
+                ("get_object", {"Key": folder + "me.txt"}),
+                ("put_object", {"Key": folder + "x.txt", "Body": b"x"}),
+                ("list_objects_v2", {"Prefix": folder}),
+                ("list_objects_v2", {}),
+            ]
+            for operation, params in attempts:
+                with pytest.raises(ClientError):
+                    getattr(s3, operation)(Bucket=bucket, **params)

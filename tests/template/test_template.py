@@ -1,4 +1,4 @@
-"""template.yaml holds what the linters cannot check: auth per route, route parity, least privilege."""
+"""template.yaml holds what linters cannot check: auth per route, route parity, least privilege."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 
 from app.api.app import create_app
 from app.bootstrap import build_container
-from app.devstack.cfn import load_template
+from app.devstack.cfn import Resolver, load_template
 from app.settings import Settings
 from tests.templates import TEMPLATE, translate
 
@@ -38,7 +38,7 @@ def api_events(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
 def app_routes() -> set[tuple[str, str]]:
     settings = Settings.model_validate({"TODOS_TABLE": "table", "CURSOR_SECRET": "s" * 40})
     app = create_app(build_container(settings))
-    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods}
+    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods or ()}
     spec_paths = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
     return routes | spec_paths | {("GET", "/docs"), ("GET", "/openapi.json")}
 
@@ -123,3 +123,76 @@ def test_function_is_python313_and_lambda_environment_is_apigateway_mode(
     assert function["Metadata"]["BuildMethod"] == "makefile"
     assert function["Properties"]["Environment"]["Variables"]["AUTH_MODE"] == "apigateway"
     assert function["Properties"]["Handler"] == "app.handlers.api.handler"
+
+
+def resolved(template: dict[str, Any], value: Any) -> Any:
+    """Resolve intrinsics as CloudFormation would, with placeholder physical ids."""
+    refs = {name: f"<{name}>" for name in template["Resources"]}
+    attributes = {(name, "Arn"): f"arn:{name}" for name in template["Resources"]}
+    attributes[("UserPool", "ProviderName")] = "cognito-idp.<region>.amazonaws.com/<pool>"
+    parameters = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "Stage": "dev"}
+    return Resolver(parameters, refs, attributes).resolve(value)
+
+
+def test_user_files_policy_is_limited_to_the_identitys_own_folder(template: dict[str, Any]) -> None:
+    role = template["Resources"]["UserFilesAuthenticatedRole"]["Properties"]
+    (policy,) = role["Policies"]
+    statements = {s["Sid"]: s for s in resolved(template, policy["PolicyDocument"])["Statement"]}
+    objects = statements["ReadWriteOwnFolder"]
+    assert sorted(objects["Action"]) == ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+    # The literal policy variable must reach IAM: `${!...}` inside !Sub, plain outside it.
+    assert objects["Resource"] == (
+        "arn:UserFilesBucket/private/${cognito-identity.amazonaws.com:sub}/*"
+    )
+    listing = statements["ListOwnFolder"]
+    assert listing["Action"] == "s3:ListBucket"
+    assert listing["Resource"] == "arn:UserFilesBucket"
+    assert listing["Condition"] == {
+        "StringLike": {
+            "s3:prefix": [
+                "private/${cognito-identity.amazonaws.com:sub}/",
+                "private/${cognito-identity.amazonaws.com:sub}/*",
+            ]
+        }
+    }
+    assert set(statements) == {"ReadWriteOwnFolder", "ListOwnFolder"}
+
+
+def test_authenticated_role_trusts_only_this_pools_authenticated_identities(
+    template: dict[str, Any],
+) -> None:
+    role = template["Resources"]["UserFilesAuthenticatedRole"]["Properties"]
+    (statement,) = resolved(template, role["AssumeRolePolicyDocument"])["Statement"]
+    assert statement["Principal"] == {"Federated": "cognito-identity.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"] == {
+        "StringEquals": {"cognito-identity.amazonaws.com:aud": "<IdentityPool>"},
+        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+    }
+    attachment = template["Resources"]["IdentityPoolRoles"]["Properties"]
+    assert attachment["Roles"] == {
+        "authenticated": {"Fn::GetAtt": ["UserFilesAuthenticatedRole", "Arn"]}
+    }
+
+
+def test_identity_pool_is_bound_to_the_app_client_without_guests(template: dict[str, Any]) -> None:
+    pool = template["Resources"]["IdentityPool"]["Properties"]
+    assert pool["AllowUnauthenticatedIdentities"] is False
+    (provider,) = pool["CognitoIdentityProviders"]
+    assert provider["ClientId"] == {"Ref": "UserPoolClient"}
+    assert provider["ProviderName"] == {"Fn::GetAtt": ["UserPool", "ProviderName"]}
+
+
+def test_user_files_bucket_is_private_encrypted_versioned_and_tls_only(
+    template: dict[str, Any],
+) -> None:
+    bucket = template["Resources"]["UserFilesBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert bucket["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == [{"Ref": "SiteOrigin"}]
+    policy = template["Resources"]["UserFilesBucketPolicy"]["Properties"]["PolicyDocument"]
+    (deny,) = policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert len(deny["Resource"]) == 2

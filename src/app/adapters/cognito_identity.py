@@ -18,10 +18,18 @@ _CACHE_SIZE = 10_000
 class CognitoIdentityDirectory:
     """Looks up (and remembers) each user's identity id; the client is created on first use.
 
-    `AWS_ENDPOINT_URL_COGNITO_IDENTITY` points it at the local stack's identity service.
+    `endpoint_url` points it at the local stack's identity service.
     """
 
-    def __init__(self, identity_pool_id: str, login_provider: str, region: str) -> None:
+    def __init__(
+        self,
+        identity_pool_id: str,
+        login_provider: str,
+        region: str,
+        *,
+        endpoint_url: str | None = None,
+    ) -> None:
+        self._endpoint_url = endpoint_url
         self._pool = identity_pool_id
         self._provider = login_provider
         self._region = region
@@ -61,6 +69,7 @@ class CognitoIdentityDirectory:
                 self._client = botocore.session.get_session().create_client(
                     "cognito-identity",
                     region_name=self._region,
+                    endpoint_url=self._endpoint_url,
                     config=Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 3}),
                 )
             return self._client

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import signal
 import sys
 from pathlib import Path
 
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from starlette.types import ASGIApp
+
+from app.api.app import create_app
+from app.bootstrap import build_container
+from app.devstack.serve import local_server, serve_together
 from app.devstack.stack import REPO_ROOT, StackConfig, start_stack, write_outputs
+from app.devstack.tls import ensure_certificate
+from app.settings import Settings
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -34,46 +42,13 @@ def _run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     stack = start_stack(config, progress)
     try:
-        os.environ.update(stack.api_environment)
-        import uvicorn
-        from aws_lambda_powertools import Logger
-        from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-
-        from app.api.app import create_app
-        from app.bootstrap import build_container
-        from app.settings import Settings
-
-        app = create_app(build_container(Settings()))
-        logger = Logger(service="local-api")
-        copy_config_to_registered_loggers(source_logger=logger, include={"app"})
-        ssl: dict[str, str] = {}
+        api = _local_api(stack.api_environment)
+        tls = None
         if config.https:
-            from app.devstack.tls import ensure_certificate
-
-            cert, key = ensure_certificate(config.state_dir / "tls")
-            ssl = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
-            progress(f"HTTPS certificate: {cert} (trust it on your device or simulator)")
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host="127.0.0.1",
-                port=config.api_port,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-                **ssl,  # type: ignore[arg-type]
-            )
-        )
-        identity_server = uvicorn.Server(
-            uvicorn.Config(
-                stack.identity.app(),
-                host="127.0.0.1",
-                port=config.identity_port,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-            )
-        )
+            tls = ensure_certificate(config.state_dir / "tls")
+            progress(f"HTTPS certificate: {tls[0]} (trust it on your device or simulator)")
+        api_server = local_server(api, config.api_port, tls)
+        identity_server = local_server(stack.identity.app(), config.identity_port)
         progress(f"serving the API on {config.api_url}, Cognito Identity on {config.identity_url}")
 
         def announce() -> None:
@@ -84,27 +59,19 @@ def _run(args: argparse.Namespace) -> int:
             print(f"\n  docs: {config.api_url}docs    sign in: make user EMAIL=you@example.com")
             print("  Ctrl-C stops everything.\n", flush=True)
 
-        async def serve() -> None:
-            # The API server starts last, so its signal handler takes Ctrl-C; on exit it hands
-            # the signal back, and the identity server is told to stop as well.
-            identity_task = asyncio.create_task(identity_server.serve())
-            while not identity_server.started and not identity_task.done():
-                await asyncio.sleep(0.05)
-            api_task = asyncio.create_task(server.serve())
-            while not server.started and not api_task.done():
-                await asyncio.sleep(0.05)
-            if server.started and identity_server.started:
-                announce()
-            await api_task
-            identity_server.should_exit = True
-            await identity_task
-
-        asyncio.run(serve())
-        return 0 if server.started else 1
+        return 0 if serve_together([identity_server], api_server, announce) else 1
     finally:
         config.outputs_file.unlink(missing_ok=True)
         stack.stop()
         print("local stack stopped", flush=True)
+
+
+def _local_api(environment: dict[str, str]) -> ASGIApp:
+    """The same app as on Lambda, configured from the template's environment plus local values."""
+    os.environ.update(environment)
+    app = create_app(build_container(Settings()))
+    copy_config_to_registered_loggers(source_logger=Logger(service="local-api"), include={"app"})
+    return app
 
 
 def _user(args: argparse.Namespace) -> int:

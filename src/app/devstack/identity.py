@@ -11,10 +11,13 @@ client at this endpoint, the same calls they make against AWS.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import threading
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -55,37 +58,45 @@ class IdentityError(Exception):
         self.kind, self.message, self.status = kind, message, status
 
 
+@dataclass(frozen=True)
+class IdentityServiceConfig:
+    """Where the service verifies tokens and makes credentials."""
+
+    region: str
+    jwks_url: str
+    enforcing_endpoint: str
+    admin_credentials: tuple[str, str]
+    credentials_ttl_seconds: int = 3600
+
+
 class LocalIdentityService:
     """GetId and GetCredentialsForIdentity for one identity pool, on the enforcing emulator."""
 
-    def __init__(
-        self,
-        spec: IdentityPoolSpec,
-        *,
-        region: str,
-        jwks_url: str,
-        enforcing_endpoint: str,
-        admin_credentials: tuple[str, str],
-        credentials_ttl_seconds: int = 3600,
-    ) -> None:
+    def __init__(self, spec: IdentityPoolSpec, config: IdentityServiceConfig) -> None:
         self._spec = spec
-        self._region = region
-        self._ttl = credentials_ttl_seconds
+        self._config = config
         self._verifiers = {
-            provider: CognitoIdTokenVerifier(jwks_url, f"https://{provider}", client_id)
+            provider: CognitoIdTokenVerifier(config.jwks_url, f"https://{provider}", client_id)
             for provider, client_id in spec.providers.items()
         }
         session = boto3.session.Session(
-            region_name=region,
-            aws_access_key_id=admin_credentials[0],
-            aws_secret_access_key=admin_credentials[1],
+            region_name=config.region,
+            aws_access_key_id=config.admin_credentials[0],
+            aws_secret_access_key=config.admin_credentials[1],
         )
         # DurationSeconds below AWS's 900 s minimum lets tests see credentials expire.
-        config = Config(parameter_validation=False)
-        self._iam = session.client("iam", endpoint_url=enforcing_endpoint, config=config)
-        self._sts = session.client("sts", endpoint_url=enforcing_endpoint, config=config)
+        client_config = Config(parameter_validation=False)
+        endpoint = config.enforcing_endpoint
+        self._iam = session.client("iam", endpoint_url=endpoint, config=client_config)
+        self._sts = session.client("sts", endpoint_url=endpoint, config=client_config)
         self._roles: set[str] = set()
         self._lock = threading.Lock()
+
+    def with_credentials_ttl(self, seconds: int) -> LocalIdentityService:
+        """The same service handing out credentials that expire after `seconds`."""
+        return LocalIdentityService(
+            self._spec, dataclasses.replace(self._config, credentials_ttl_seconds=seconds)
+        )
 
     def app(self) -> Starlette:
         """The ASGI app answering the Cognito Identity JSON protocol at `/`."""
@@ -136,7 +147,7 @@ class LocalIdentityService:
             credentials = self._sts.assume_role(
                 RoleArn=self._role_for(identity_id),
                 RoleSessionName="CognitoIdentityCredentials",
-                DurationSeconds=self._ttl,
+                DurationSeconds=self._config.credentials_ttl_seconds,
             )["Credentials"]
         except ClientError as exc:
             raise IdentityError("InternalErrorException", str(exc), status=500) from exc
@@ -169,7 +180,7 @@ class LocalIdentityService:
                 "NotAuthorizedException", f"Invalid login token. {exc.reason}."
             ) from None
         seed = f"{self._spec.identity_pool_id}|{claims['sub']}"
-        return f"{self._region}:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+        return f"{self._config.region}:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
 
     def _role_for(self, identity_id: str) -> str:
         name = "cognito-identity-" + hashlib.sha256(identity_id.encode()).hexdigest()[:24]
@@ -177,7 +188,8 @@ class LocalIdentityService:
         with self._lock:
             if name in self._roles:
                 return arn
-            self._iam.create_role(RoleName=name, AssumeRolePolicyDocument=_TRUST_ADMIN)
+            with contextlib.suppress(self._iam.exceptions.EntityAlreadyExistsException):
+                self._iam.create_role(RoleName=name, AssumeRolePolicyDocument=_TRUST_ADMIN)
             for index, document in enumerate(self._spec.authenticated_policies):
                 resolved = json.dumps(document).replace(IDENTITY_VARIABLE, identity_id)
                 self._iam.put_role_policy(

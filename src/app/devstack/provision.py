@@ -367,7 +367,7 @@ def _generate_secret(spec: dict[str, Any]) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-def _cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+def _cors_rule(rule: dict[str, Any]) -> Any:
     """CloudFormation's CORS rule names -> the S3 API's."""
     renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
     return {renamed.get(key, key): value for key, value in rule.items()}

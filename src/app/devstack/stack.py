@@ -13,7 +13,7 @@ import boto3
 
 from app.devstack.cfn import load_template
 from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator
-from app.devstack.identity import ADMIN_USER, LocalIdentityService
+from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -127,11 +127,13 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
         jwks_url = f"{emulator.url}/{provisioned.outputs['UserPoolId']}/.well-known/jwks.json"
         identity = LocalIdentityService(
             provisioned.identity_pools[IDENTITY_POOL],
-            region=config.region,
-            jwks_url=jwks_url,
-            enforcing_endpoint=user_files.url,
-            admin_credentials=admin,
-            credentials_ttl_seconds=config.credentials_ttl_seconds,
+            IdentityServiceConfig(
+                region=config.region,
+                jwks_url=jwks_url,
+                enforcing_endpoint=user_files.url,
+                admin_credentials=admin,
+                credentials_ttl_seconds=config.credentials_ttl_seconds,
+            ),
         )
         outputs = {
             **provisioned.outputs,
