@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.adapters.cognito_identity import CognitoIdentityDirectory
+from app.adapters.dynamodb_transport import (
+    DaxTransport,
+    LocalDaxCache,
+    Transport,
+    dax_client_factory,
+    dynamodb_client_factory,
+)
 from app.adapters.ids import UlidGenerator
-from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_model
+from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.storage import StorageService
 from app.domain.todos import TodoService
@@ -43,11 +50,8 @@ class Container:
 
 def build_container(settings: Settings) -> Container:
     """Wire adapters into use cases according to `settings`."""
-    model, status_index = bind_todo_model(
-        settings.todos_table, settings.region, settings.aws_endpoint_url
-    )
     todos = TodoService(
-        repository=DynamoTodoRepository(model, status_index),
+        repository=_todo_repository(settings),
         cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
         ids=UlidGenerator(),
         clock=SystemClock(),
@@ -75,3 +79,26 @@ def build_container(settings: Settings) -> Container:
             login_provider=settings.login_provider,
         )
     return Container(settings=settings, todos=todos, token_verifier=verifier, storage=storage)
+
+
+def _todo_repository(settings: Settings) -> DynamoTodoRepository:
+    """Reads through DAX on AWS when DAX_ENDPOINT is set, through the local stand-in locally."""
+    table, region, endpoint = settings.todos_table, settings.region, settings.aws_endpoint_url
+    direct = bind_todo_table(table, region, endpoint)
+    cache: Transport | None = None
+    if settings.dax_endpoint:
+        cache = DaxTransport(dax_client_factory(settings.dax_endpoint, region))
+    elif settings.local_read_cache:
+        cache = LocalDaxCache(
+            dynamodb_client_factory(region, endpoint),
+            item_ttl=settings.cache_item_ttl_ms / 1000,
+            query_ttl=settings.cache_query_ttl_ms / 1000,
+            key_schemas={table: ["userId", "id"]},
+        )
+    if cache is None:
+        return DynamoTodoRepository(direct)
+    return DynamoTodoRepository(
+        direct,
+        cached=bind_todo_table(table, region, endpoint, transport=cache),
+        recent_write_window=settings.cache_query_ttl_ms / 1000,
+    )

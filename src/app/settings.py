@@ -34,10 +34,16 @@ class Settings(BaseSettings):
         default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
     )
     user_files_bucket: str = Field(default="", validation_alias="USER_FILES_BUCKET")
+    dax_endpoint: str | None = Field(default=None, validation_alias="DAX_ENDPOINT")
+    local_read_cache: bool = Field(default=False, validation_alias="LOCAL_READ_CACHE")
+    cache_item_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_ITEM_TTL_MS", ge=0)
+    cache_query_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_QUERY_TTL_MS", ge=0)
     max_body_bytes: int = Field(default=16_384, validation_alias="MAX_BODY_BYTES", gt=0)
 
     @model_validator(mode="after")
     def _fail_fast(self) -> Settings:
+        if self.dax_endpoint and self.local_read_cache:
+            raise ValueError("DAX_ENDPOINT and LOCAL_READ_CACHE are exclusive")
         if len(self.cursor_secret.get_secret_value().encode()) < 32:
             raise ValueError("CURSOR_SECRET must be at least 32 bytes")
         if self.auth_mode == "jwt":

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import (
@@ -17,6 +19,7 @@ from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from app.adapters.dynamodb_transport import Transport, use_transport
 from app.domain.errors import InvalidCursor, StorageUnavailable, VersionConflict
 from app.domain.todos import Page, PageRequest, Todo
 
@@ -44,10 +47,31 @@ class _StatusIndex(GlobalSecondaryIndex["TodoItem"]):  # type: ignore[no-untyped
     id = UnicodeAttribute(range_key=True)
 
 
-def bind_todo_model(
-    table_name: str, region: str, host: str | None = None
-) -> tuple[type[TodoItem], _StatusIndex]:
-    """Return a model class bound to one table, and its status index, built once per container."""
+class WriteMarker(Model):
+    """When the owner last wrote: one item per owner, sorting before every to-do id."""
+
+    owner_id = UnicodeAttribute(hash_key=True, attr_name="userId")
+    id = UnicodeAttribute(range_key=True)
+    written_at_ms = NumberAttribute(attr_name="writtenAt")
+
+
+MARKER_ID = "#writes"  # '#' sorts before the ULID alphabet, so to-do queries never see it
+FIRST_TODO_ID = "0"
+
+
+@dataclass(frozen=True)
+class TodoTable:
+    """One table binding: the to-do model, its status index, and the write-marker model."""
+
+    todos: type[TodoItem]
+    by_status: _StatusIndex
+    markers: type[WriteMarker]
+
+
+def bind_todo_table(
+    table_name: str, region: str, host: str | None = None, transport: Transport | None = None
+) -> TodoTable:
+    """Models bound to one table (and, if given, one transport); built once per container."""
 
     class BoundStatusIndex(_StatusIndex):  # type: ignore[no-untyped-call]
         class Meta:
@@ -60,14 +84,24 @@ def bind_todo_model(
 
         by_status = BoundStatusIndex()
 
-    meta = BoundTodoItem.Meta
-    meta.table_name = table_name  # type: ignore[attr-defined]
-    meta.region = region  # type: ignore[attr-defined]
-    meta.host = host  # type: ignore[attr-defined]
-    meta.connect_timeout_seconds = 2  # type: ignore[attr-defined]
-    meta.read_timeout_seconds = 5  # type: ignore[attr-defined]
-    meta.max_retry_attempts = 3  # type: ignore[attr-defined]
-    return BoundTodoItem, BoundTodoItem.by_status
+    class BoundWriteMarker(WriteMarker):
+        class Meta:
+            pass
+
+    meta = {
+        "table_name": table_name,
+        "region": region,
+        "host": host,
+        "connect_timeout_seconds": 2,
+        "read_timeout_seconds": 5,
+        "max_retry_attempts": 3,
+    }
+    for model in (BoundTodoItem, BoundWriteMarker):
+        for name, value in meta.items():
+            setattr(model.Meta, name, value)
+        if transport is not None:
+            use_transport(model, transport)
+    return TodoTable(BoundTodoItem, BoundTodoItem.by_status, BoundWriteMarker)
 
 
 def owner_status_key(owner_id: str, done: bool) -> str:
@@ -76,41 +110,61 @@ def owner_status_key(owner_id: str, done: bool) -> str:
 
 
 class DynamoTodoRepository:
-    """TodoRepository on DynamoDB; conditional writes carry the optimistic version check."""
+    """TodoRepository on DynamoDB; conditional writes carry the optimistic version check.
 
-    def __init__(self, model: type[TodoItem], status_index: _StatusIndex) -> None:
-        self._model = model
-        self._index = status_index
+    With a read cache (`cached`: DAX, or its local stand-in) reads go through the cache and
+    writes through it too (write-through keeps the item cache fresh). Query results are not
+    refreshed by writes, so an owner who wrote within `recent_write_window` seconds lists from
+    DynamoDB directly (read-your-writes); the per-owner write marker, itself cached and written
+    through, says when that was.
+    """
+
+    def __init__(
+        self,
+        direct: TodoTable,
+        *,
+        cached: TodoTable | None = None,
+        recent_write_window: float = 0.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._direct = direct
+        self._cached = cached
+        self._window_ms = recent_write_window * 1000
+        self._clock = clock
+
+    @property
+    def _table(self) -> TodoTable:
+        return self._cached or self._direct
 
     def add(self, todo: Todo) -> None:
         """Insert; the id is new, so the write is conditional on its absence."""
+        self._mark_write(todo.owner_id)
         item = self._to_item(todo)
         with _translated():
-            item.save(condition=self._model.id.does_not_exist())
+            item.save(condition=self._table.todos.id.does_not_exist())
 
     def get(self, owner_id: str, todo_id: str) -> Todo | None:
-        """Strongly consistent read of one to-do."""
-        with _translated():
-            try:
-                item = self._model.get(owner_id, todo_id, consistent_read=True)
-            except self._model.DoesNotExist:
-                return None
-        return _to_todo(item)
+        """One to-do: from the item cache when there is one, else a strongly consistent read."""
+        return self._get(self._table, owner_id, todo_id, consistent=self._cached is None)
 
     def list(self, owner_id: str, page: PageRequest) -> Page:
         """Query one partition newest first; one extra item tells whether a next page exists."""
         start = _start_key(owner_id, page)
+        table, consistent = self._table_for_listing(owner_id)
         with _translated():
             if page.done is None:
-                results = self._model.query(
+                results = table.todos.query(
                     owner_id,
+                    range_key_condition=table.todos.id >= FIRST_TODO_ID,
                     scan_index_forward=False,
+                    consistent_read=consistent,
                     limit=page.limit + 1,
                     page_size=page.limit + 1,
                     last_evaluated_key=start,
                 )
             else:
-                results = self._index.query(
+                # A GSI is eventually consistent (no ConsistentRead); direct reads skip the cache.
+                results = table.by_status.query(
                     owner_status_key(owner_id, page.done),
                     scan_index_forward=False,
                     limit=page.limit + 1,
@@ -125,30 +179,64 @@ class DynamoTodoRepository:
 
     def replace(self, todo: Todo, *, expected_version: int) -> None:
         """Overwrite only if the stored version is still `expected_version`."""
+        self._mark_write(todo.owner_id)
         item = self._to_item(todo)
         try:
             with _translated():
-                item.save(condition=self._model.version == expected_version)
+                item.save(condition=self._table.todos.version == expected_version)
         except PutError as exc:
             raise VersionConflict(todo.id) from exc
 
     def delete(self, owner_id: str, todo_id: str, *, expected_version: int | None) -> bool:
         """Delete if present (and at `expected_version`); False when absent."""
-        item = self._model(owner_id, todo_id)
-        condition = self._model.id.exists()
+        self._mark_write(owner_id)
+        model = self._table.todos
+        condition = model.id.exists()
         if expected_version is not None:
-            condition &= self._model.version == expected_version
+            condition &= model.version == expected_version
         try:
             with _translated():
-                item.delete(condition=condition)
+                model(owner_id, todo_id).delete(condition=condition)
         except DeleteError:
-            if expected_version is not None and self.get(owner_id, todo_id) is not None:
+            exists = self._get(self._direct, owner_id, todo_id, consistent=True) is not None
+            if expected_version is not None and exists:
                 raise VersionConflict(todo_id) from None
             return False
         return True
 
+    def _get(
+        self, table: TodoTable, owner_id: str, todo_id: str, *, consistent: bool
+    ) -> Todo | None:
+        with _translated():
+            try:
+                item = table.todos.get(owner_id, todo_id, consistent_read=consistent)
+            except table.todos.DoesNotExist:
+                return None
+        return _to_todo(item)
+
+    def _table_for_listing(self, owner_id: str) -> tuple[TodoTable, bool]:
+        """The cached table, or DynamoDB itself (strongly consistent) for a recent writer."""
+        if self._cached is None:
+            return self._direct, True
+        with _translated():
+            try:
+                marker = self._cached.markers.get(owner_id, MARKER_ID)
+            except self._cached.markers.DoesNotExist:
+                return self._cached, False
+        if marker.written_at_ms > self._clock() * 1000 - self._window_ms:
+            return self._direct, True
+        return self._cached, False
+
+    def _mark_write(self, owner_id: str) -> None:
+        """Record the write first: if the to-do write then fails, reads merely skip the cache."""
+        if self._cached is None:
+            return
+        marker = self._cached.markers(owner_id, MARKER_ID, written_at_ms=int(self._clock() * 1000))
+        with _translated():
+            marker.save()
+
     def _to_item(self, todo: Todo) -> TodoItem:
-        return self._model(
+        return self._table.todos(
             todo.owner_id,
             todo.id,
             owner_status=owner_status_key(todo.owner_id, todo.done),
