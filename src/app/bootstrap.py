@@ -46,12 +46,14 @@ class Container:
     todos: TodoService
     token_verifier: TokenVerifier | None
     storage: StorageService | None
+    read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
 def build_container(settings: Settings) -> Container:
     """Wire adapters into use cases according to `settings`."""
+    repository, read_cache = _todo_repository(settings)
     todos = TodoService(
-        repository=_todo_repository(settings),
+        repository=repository,
         cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
         ids=UlidGenerator(),
         clock=SystemClock(),
@@ -78,10 +80,16 @@ def build_container(settings: Settings) -> Container:
             identity_pool_id=settings.identity_pool_id,
             login_provider=settings.login_provider,
         )
-    return Container(settings=settings, todos=todos, token_verifier=verifier, storage=storage)
+    return Container(
+        settings=settings,
+        todos=todos,
+        token_verifier=verifier,
+        storage=storage,
+        read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
+    )
 
 
-def _todo_repository(settings: Settings) -> DynamoTodoRepository:
+def _todo_repository(settings: Settings) -> tuple[DynamoTodoRepository, Transport | None]:
     """Reads through DAX on AWS when DAX_ENDPOINT is set, through the local stand-in locally."""
     table, region, endpoint = settings.todos_table, settings.region, settings.aws_endpoint_url
     direct = bind_todo_table(table, region, endpoint)
@@ -96,9 +104,10 @@ def _todo_repository(settings: Settings) -> DynamoTodoRepository:
             key_schemas={table: ["userId", "id"]},
         )
     if cache is None:
-        return DynamoTodoRepository(direct)
-    return DynamoTodoRepository(
+        return DynamoTodoRepository(direct), None
+    repository = DynamoTodoRepository(
         direct,
         cached=bind_todo_table(table, region, endpoint, transport=cache),
         recent_write_window=settings.cache_query_ttl_ms / 1000,
     )
+    return repository, cache

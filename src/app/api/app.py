@@ -8,8 +8,10 @@ from fastapi.routing import APIRoute
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.routers import health, me, todos
+from app.api.validators import ConditionalGetMiddleware
 from app.bootstrap import Container
 
+PUBLIC_DOCS = "public, max-age=300, s-maxage=300"
 DESCRIPTION = """
 MyTodoList's REST API. Private routes need a Cognito user pool **ID token** as a bearer token.
 Every error is an RFC 9457 `application/problem+json` document with a stable `code`.
@@ -39,6 +41,11 @@ def create_app(container: Container) -> FastAPI:
         for route in router.routes
         if isinstance(route, APIRoute)
     ]
+    app.add_middleware(
+        ConditionalGetMiddleware,
+        public_paths=dict.fromkeys(("/docs", "/openapi.json"), PUBLIC_DOCS),
+        private="private, no-cache",
+    )
     app.add_middleware(BodyLimitMiddleware, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

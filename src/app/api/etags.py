@@ -54,4 +54,5 @@ def if_none_match_hits(header: str | None, current_etag: str) -> bool:
         return False
     if header.strip() == "*":
         return True
-    return any(f'"{value}"' == current_etag for _, value in _tags(header, "If-None-Match"))
+    current = current_etag.removeprefix("W/")
+    return any(f'"{value}"' == current for _, value in _tags(header, "If-None-Match"))
