@@ -10,16 +10,20 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import amazondax
+import boto3
 import httpx
 import pytest
 
 from app.adapters.dynamodb_transport import DaxTransport, LocalDaxCache, dax_client_factory
+from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.api.app import create_app
-from app.bootstrap import Container, build_container
+from app.bootstrap import Container, SystemClock, build_container
 from app.devstack.emulator import free_port
 from app.devstack.serve import serving_in_thread
-from app.domain.todos import PageRequest
+from app.domain.cursors import CursorCodec
+from app.domain.todos import NewTodo, PageRequest, TodoChanges, TodoService
 from app.settings import Settings
 from tests.conftest import LocalAws, SignedIn
 
@@ -142,8 +146,6 @@ class DaxShapedClient:
 def test_the_dax_path_carries_every_operation(
     local_aws: LocalAws, sign_up: Callable[[], SignedIn]
 ) -> None:
-    import boto3
-
     stand_in = DaxShapedClient(
         boto3.client("dynamodb", endpoint_url=local_aws.endpoint, region_name="us-east-1")
     )
@@ -151,11 +153,6 @@ def test_the_dax_path_carries_every_operation(
     direct = bind_todo_table(table, "us-east-1", local_aws.endpoint)
     through_dax = bind_todo_table(table, "us-east-1", transport=DaxTransport(lambda: stand_in))
     repository = DynamoTodoRepository(direct, cached=through_dax, recent_write_window=1.0)
-    from app.adapters.ids import UlidGenerator
-    from app.bootstrap import SystemClock
-    from app.domain.cursors import CursorCodec
-    from app.domain.todos import NewTodo, TodoChanges, TodoService
-
     service = TodoService(repository, CursorCodec(b"k" * 32), UlidGenerator(), SystemClock())
     owner = sign_up().sub
     todo = service.create(owner, NewTodo(title="via dax"))
@@ -170,8 +167,6 @@ def test_the_dax_path_carries_every_operation(
 def test_the_real_dax_client_is_built_from_the_cluster_endpoint(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import amazondax
-
     built: dict[str, Any] = {}
 
     class Recording:

@@ -1,4 +1,4 @@
-"""Every GET carries an ETag and a Cache-Control; If-None-Match gets 304; a write changes the ETag."""
+"""Every GET has an ETag and a Cache-Control; If-None-Match gets 304; a write changes the ETag."""
 
 from __future__ import annotations
 
