@@ -84,7 +84,14 @@ def test_artifact_has_dependencies_but_not_the_local_stack(
     built_function: tuple[Path, str],
 ) -> None:
     folder, _ = built_function
-    for package in ("fastapi", "mangum", "pynamodb", "pydantic_core", "aws_lambda_powertools"):
+    for package in (
+        "fastapi",
+        "mangum",
+        "pynamodb",
+        "pydantic_core",
+        "aws_lambda_powertools",
+        "amazondax",
+    ):
         assert (folder / package).is_dir(), f"{package} missing from the artifact"
     assert not (folder / "app" / "devstack").exists()
     assert list(folder.glob("pydantic_core/_pydantic_core.cpython-313-x86_64-linux-gnu.so"))

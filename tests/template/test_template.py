@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api.app import create_app
@@ -27,17 +28,31 @@ def translated(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def api_events(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    events = template["Resources"]["ApiFunction"]["Properties"]["Events"]
-    return {
-        (e["Properties"]["Method"].upper(), e["Properties"]["Path"]): e["Properties"]
-        for e in events.values()
-        if e["Type"] == "Api"
-    }
+    """Every API event of every function, by (method, path)."""
+    events = [
+        event
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for event in resource["Properties"].get("Events", {}).values()
+        if event["Type"] == "Api"
+    ]
+    by_route = {(e["Properties"]["Method"].upper(), e["Properties"]["Path"]): e for e in events}
+    assert len(by_route) == len(events), "two events route the same method and path"
+    return {route: event["Properties"] for route, event in by_route.items()}
+
+
+def app_openapi() -> dict[str, Any]:
+    spec: dict[str, Any] = _app().openapi()
+    return spec
+
+
+def _app() -> FastAPI:
+    settings = Settings.model_validate({"TODOS_TABLE": "table", "CURSOR_SECRET": "s" * 40})
+    return create_app(build_container(settings))
 
 
 def app_routes() -> set[tuple[str, str]]:
-    settings = Settings.model_validate({"TODOS_TABLE": "table", "CURSOR_SECRET": "s" * 40})
-    app = create_app(build_container(settings))
+    app = _app()
     routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods or ()}
     spec_paths = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
     return routes | spec_paths | {("GET", "/docs"), ("GET", "/openapi.json")}
@@ -78,25 +93,37 @@ def test_unauthorized_gateway_response_is_problem_json_with_bearer_challenge(
 
 
 def test_function_policy_reaches_only_its_own_table_without_scans(
-    translated: dict[str, Any],
+    template: dict[str, Any],
 ) -> None:
-    role = translated["Resources"]["ApiFunctionRole"]["Properties"]
-    statements = [s for p in role.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
-    assert statements
-    for statement in statements:
-        actions = (
-            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        )
-        assert all(a.startswith("dynamodb:") and "*" not in a for a in actions)
-        assert "dynamodb:Scan" not in actions
-        resources = statement["Resource"]
-        assert resources == [
-            {"Fn::GetAtt": ["TodosTable", "Arn"]},
-            {"Fn::Sub": "${TodosTable.Arn}/index/ByStatus"},
-        ]
-    managed = role.get("ManagedPolicyArns", [])
+    role = template["Resources"]["ApiFunctionRole"]["Properties"]
+    for dax_on in (False, True):
+        parameters = {"EnableDax": str(dax_on).lower()}
+        policies = resolved(template, role["Policies"], parameters)
+        statements = [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+        by_sid = {s["Sid"]: s for s in statements}
+        table = by_sid.pop("TodosTableReadWrite")
+        assert all(a.startswith("dynamodb:") and "*" not in a for a in table["Action"])
+        assert "dynamodb:Scan" not in table["Action"]
+        assert table["Resource"] == ["arn:TodosTable", "arn:TodosTable/index/ByStatus"]
+        if dax_on:
+            assert by_sid.pop("TodosThroughDax") == {
+                "Sid": "TodosThroughDax",
+                "Effect": "Allow",
+                "Action": "dax:*",
+                "Resource": "arn:DaxCluster",
+            }
+        assert by_sid == {}
+        managed = resolved(template, role["ManagedPolicyArns"], parameters)
+        vpc = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+        assert (vpc in managed) is dax_on
+
+
+def test_storage_function_holds_no_data_permissions(translated: dict[str, Any]) -> None:
+    role = translated["Resources"]["StorageFunctionRole"]["Properties"]
+    assert role.get("Policies", []) == []
     assert all(
-        arn.endswith(("AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess")) for arn in managed
+        arn.endswith(("AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"))
+        for arn in role["ManagedPolicyArns"]
     )
 
 
@@ -125,13 +152,25 @@ def test_function_is_python313_and_lambda_environment_is_apigateway_mode(
     assert function["Properties"]["Handler"] == "app.handlers.api.handler"
 
 
-def resolved(template: dict[str, Any], value: Any) -> Any:
+def resolved(template: dict[str, Any], value: Any, parameters: dict[str, str] | None = None) -> Any:
     """Resolve intrinsics as CloudFormation would, with placeholder physical ids."""
     refs = {name: f"<{name}>" for name in template["Resources"]}
-    attributes = {(name, "Arn"): f"arn:{name}" for name in template["Resources"]}
+    attributes = {
+        (name, attribute): f"{attribute.lower()}:{name}"
+        for name in template["Resources"]
+        for attribute in ("Arn", "GroupId")
+    }
     attributes[("UserPool", "ProviderName")] = "cognito-idp.<region>.amazonaws.com/<pool>"
-    parameters = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "Stage": "dev"}
-    return Resolver(parameters, refs, attributes).resolve(value)
+    attributes[("DaxCluster", "ClusterDiscoveryEndpointURL")] = "daxs://todos-dev.x.dax-clusters"
+    values = {
+        **{name: str(p.get("Default", "")) for name, p in template["Parameters"].items()},
+        "AWS::Region": "us-east-1",
+        "AWS::AccountId": "123456789012",
+        "Stage": "dev",
+        **(parameters or {}),
+    }
+    conditions = template.get("Conditions", {})
+    return Resolver(values, refs, attributes, conditions=conditions).resolve(value)
 
 
 def test_user_files_policy_is_limited_to_the_identitys_own_folder(template: dict[str, Any]) -> None:
@@ -196,3 +235,115 @@ def test_user_files_bucket_is_private_encrypted_versioned_and_tls_only(
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert len(deny["Resource"]) == 2
+
+
+def cached_routes(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """GET routes whose stage method setting enables caching, with that setting."""
+    settings = template["Resources"]["Api"]["Properties"]["MethodSettings"]
+    cached = {}
+    for setting in settings:
+        if setting.get("CachingEnabled") and setting["ResourcePath"] != "/*":
+            path = setting["ResourcePath"].replace("~1", "/")[1:]
+            cached[(setting["HttpMethod"], path)] = setting
+    return cached
+
+
+def test_only_get_routes_are_cached_and_the_default_is_off(template: dict[str, Any]) -> None:
+    api = template["Resources"]["Api"]["Properties"]
+    assert api["CacheClusterEnabled"] is True
+    (default,) = [s for s in api["MethodSettings"] if s["ResourcePath"] == "/*"]
+    assert default["CachingEnabled"] is False
+    routes = api_events(template)
+    for method, path in cached_routes(template):
+        assert method == "GET"
+        assert (method, path) in routes, f"cache setting for a route that does not exist: {path}"
+    assert ("GET", "/health") not in cached_routes(template)
+
+
+def test_every_cached_private_route_keys_on_the_caller_path_and_query(
+    template: dict[str, Any],
+) -> None:
+    """The leak test at the template level: no cached private response is shared by callers."""
+    app_query = {
+        (method.upper(), path): {
+            p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+        }
+        for path, operations in app_openapi()["paths"].items()
+        for method, operation in operations.items()
+    }
+    for route, setting in cached_routes(template).items():
+        event = api_events(template)[route]
+        keys = {
+            name
+            for parameter in event.get("RequestParameters", [])
+            for name, options in parameter.items()
+            if options.get("Caching")
+        }
+        private = route not in PUBLIC
+        if private:
+            assert "method.request.header.Authorization" in keys, route
+            assert setting.get("CacheDataEncrypted") is True, route
+        else:
+            assert "method.request.header.Authorization" not in keys, route
+        for segment in route[1].split("/"):
+            if segment.startswith("{"):
+                assert f"method.request.path.{segment[1:-1]}" in keys, (route, segment)
+        for name in app_query.get(route, set()):
+            assert f"method.request.querystring.{name}" in keys, (route, name)
+
+
+def test_the_translated_api_carries_the_cache_keys(translated: dict[str, Any]) -> None:
+    paths = translated["Resources"]["Api"]["Properties"]["Body"]["paths"]
+    integration = paths["/todos"]["get"]["x-amazon-apigateway-integration"]
+    assert "method.request.header.Authorization" in integration["cacheKeyParameters"]
+
+
+def test_cache_invalidation_requires_authorization(template: dict[str, Any]) -> None:
+    guard = template["Resources"]["CacheInvalidationGuard"]["Properties"]
+    assert guard["RestApiId"] == {"Ref": "Api"}
+    assert guard["StageName"] == {"Ref": "Api.Stage"}
+    assert guard["DeploymentId"] == {"Ref": "Api.Deployment"}  # re-applied on every deployment
+    code = template["Resources"]["CacheInvalidationGuardFunction"]["Properties"]["InlineCode"]
+    assert '"/*/*/caching/requireAuthorizationForCacheControl", "true"' in code
+    assert '"/*/*/caching/unauthorizedCacheControlHeaderStrategy", "FAIL_WITH_403"' in code
+
+
+def test_dax_is_tls_private_and_reachable_only_from_the_api_function(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    cluster = resources["DaxCluster"]["Properties"]
+    assert cluster["ClusterEndpointEncryptionType"] == "TLS"
+    assert cluster["SSESpecification"] == {"SSEEnabled": True}
+    ingress = resources["DaxFromApiFunction"]["Properties"]
+    assert (ingress["FromPort"], ingress["ToPort"]) == (9111, 9111)
+    assert ingress["SourceSecurityGroupId"] == {
+        "Fn::GetAtt": ["ApiFunctionSecurityGroup", "GroupId"]
+    }
+    assert not any(r["Type"] == "AWS::EC2::NatGateway" for r in resources.values())
+    endpoints = {
+        r["Properties"]["ServiceName"]["Fn::Sub"].rsplit(".", 1)[1]
+        for r in resources.values()
+        if r["Type"] == "AWS::EC2::VPCEndpoint"
+    }
+    assert endpoints == {"dynamodb", "s3"}
+    dax_resources = [
+        name for name, r in resources.items() if r["Type"].startswith(("AWS::DAX", "AWS::EC2"))
+    ]
+    assert all(resources[name].get("Condition") == "DaxEnabled" for name in dax_resources)
+    group = resources["DaxParameterGroup"]["Properties"]["ParameterNameValues"]
+    assert group == {
+        "record-ttl-millis": {"Ref": "DaxItemTtlMillis"},
+        "query-ttl-millis": {"Ref": "DaxQueryTtlMillis"},
+    }
+
+
+def test_api_function_uses_dax_only_when_enabled(template: dict[str, Any]) -> None:
+    function = template["Resources"]["ApiFunction"]["Properties"]
+    for dax_on in (False, True):
+        parameters = {"EnableDax": str(dax_on).lower()}
+        env = resolved(template, function["Environment"]["Variables"], parameters)
+        vpc = resolved(template, {"VpcConfig": function["VpcConfig"]}, parameters)
+        assert bool(env["DAX_ENDPOINT"]) is dax_on
+        assert ("VpcConfig" in vpc) is dax_on
+        assert env["CACHE_QUERY_TTL_MS"] == "60000"

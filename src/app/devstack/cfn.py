@@ -43,8 +43,16 @@ def load_template(path: Path) -> dict[str, Any]:
     return data
 
 
+class _NoValue:
+    """`AWS::NoValue`: the property or list item disappears."""
+
+
+NO_VALUE = _NoValue()
+
+
 class Resolver:
-    """Evaluates Ref, Fn::GetAtt, Fn::Sub and Fn::Join against local physical ids and attributes."""
+    """Evaluates Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::If (with the template's Conditions)
+    against local physical ids and attributes."""
 
     def __init__(
         self,
@@ -52,22 +60,33 @@ class Resolver:
         refs: Mapping[str, str],
         attributes: Mapping[tuple[str, str], str],
         dynamic: Callable[[str], str] | None = None,
+        conditions: Mapping[str, Any] | None = None,
     ) -> None:
         self._parameters = parameters
         self._refs = refs
         self._attributes = attributes
         self._dynamic = dynamic
+        self._conditions = conditions or {}
+
+    def condition(self, name: str) -> bool:
+        """Evaluate one of the template's Conditions."""
+        return self._truth(self._conditions[name])
 
     def resolve(self, value: Any) -> Any:
         """Return `value` with every intrinsic replaced by its local value."""
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            items = [self.resolve(item) for item in value]
+            return [item for item in items if item is not NO_VALUE]
         if isinstance(value, str):
             return self._dynamic_reference(value)
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
             ((key, arg),) = value.items()
+            if key == "Ref" and arg == "AWS::NoValue":
+                return NO_VALUE
+            if key == "Fn::If":
+                return self.resolve(arg[1] if self.condition(str(arg[0])) else arg[2])
             if key == "Ref":
                 return self._ref(str(arg))
             if key == "Fn::GetAtt":
@@ -76,7 +95,22 @@ class Resolver:
                 return self._sub(arg)
             if key == "Fn::Join":
                 return str(arg[0]).join(str(self.resolve(part)) for part in arg[1])
-        return {key: self.resolve(item) for key, item in value.items()}
+        resolved = {key: self.resolve(item) for key, item in value.items()}
+        return {key: item for key, item in resolved.items() if item is not NO_VALUE}
+
+    def _truth(self, expression: Any) -> bool:
+        ((kind, args),) = expression.items()
+        if kind == "Fn::Equals":
+            return bool(self.resolve(args[0]) == self.resolve(args[1]))
+        if kind == "Fn::Not":
+            return not self._truth(args[0])
+        if kind == "Fn::And":
+            return all(self._truth(arg) for arg in args)
+        if kind == "Fn::Or":
+            return any(self._truth(arg) for arg in args)
+        if kind == "Condition":
+            return self.condition(str(args))
+        raise ValueError(f"unsupported condition function: {kind}")
 
     def _ref(self, name: str) -> str:
         if name in self._parameters:

@@ -106,11 +106,13 @@ class Provisioner:
         }
         for kind, create in creators.items():
             for logical_id, resource in resources.items():
-                if resource["Type"] == kind:
+                if resource["Type"] == kind and self._wanted(resource, result):
                     create(logical_id, resource.get("Properties", {}), result)
                     progress(f"{kind} {logical_id} -> {result.refs[logical_id]}")
         result.skipped = sorted(
-            f"{lid} ({r['Type']})" for lid, r in resources.items() if r["Type"] not in creators
+            f"{lid} ({r['Type']})"
+            for lid, r in resources.items()
+            if r["Type"] not in creators or not self._wanted(r, result)
         )
         resolver = self._resolver(result)
         for name, output in self._template.get("Outputs", {}).items():
@@ -119,7 +121,7 @@ class Provisioner:
             self._template.get("Globals", {}).get("Function", {}).get("Environment", {})
         ).get("Variables", {})
         for logical_id, resource in resources.items():
-            if resource["Type"] == "AWS::Serverless::Function":
+            if resource["Type"] == "AWS::Serverless::Function" and self._wanted(resource, result):
                 own = resource["Properties"].get("Environment", {}).get("Variables", {})
                 merged = {**globals_env, **own}
                 result.environments[logical_id] = {
@@ -128,7 +130,18 @@ class Provisioner:
         return result
 
     def _resolver(self, result: Provisioned) -> Resolver:
-        return Resolver(result.parameters, result.refs, result.attributes, self._dynamic)
+        return Resolver(
+            result.parameters,
+            result.refs,
+            result.attributes,
+            self._dynamic,
+            self._template.get("Conditions", {}),
+        )
+
+    def _wanted(self, resource: dict[str, Any], result: Provisioned) -> bool:
+        """False for a resource whose Condition is false with these parameters."""
+        condition = resource.get("Condition")
+        return condition is None or self._resolver(result).condition(condition)
 
     def _dynamic(self, reference: str) -> str:
         service, _, rest = reference.partition(":")

@@ -143,8 +143,10 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
             "UserFilesS3Endpoint": user_files.url,
         }
         api_environment = {
-            **provisioned.environments["ApiFunction"],
+            **monolith_environment(provisioned.environments),
             **aws_environment(emulator.url, config.region),
+            # No DAX locally: the same read path goes through a cache with DAX's semantics.
+            "LOCAL_READ_CACHE": "1",
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY": config.identity_url,
             # Locally the app verifies ID tokens itself against the emulator's JWKS (loopback only).
             "AUTH_MODE": "jwt",
@@ -156,6 +158,18 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
         user_files.stop()
         emulator.stop()
         raise
+
+
+def monolith_environment(environments: dict[str, dict[str, str]]) -> dict[str, str]:
+    """One environment for the local app, which serves every function's routes."""
+    merged: dict[str, str] = {}
+    for function, environment in environments.items():
+        for name, value in environment.items():
+            if name in merged and merged[name] != value:
+                raise ValueError(f"{function} sets {name} differently from another function")
+            merged.setdefault(name, value)
+    merged.pop("DAX_ENDPOINT", None)  # no DAX locally (EnableDax defaults to false anyway)
+    return merged
 
 
 def _create_admin(endpoint_url: str, region: str) -> tuple[str, str]:
