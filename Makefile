@@ -94,6 +94,7 @@ test: lock-check lint typecheck template-check build  ## every gate, then the wh
 bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)
 	@$(PY) -m bench.coldstart
 	@$(PY) -m bench.warm
+	@$(PY) -m bench.read_cache
 
 deploy: build  ## deploy a stage: make deploy STAGE=dev
 	@PATH="$(SAM_PATH)" $(SAM) deploy --config-env "$(STAGE)" --parameter-overrides Stage=$(STAGE) \
