@@ -75,3 +75,15 @@ def test_304_is_not_given_for_another_users_etag(
     response = client.get("/todos", headers={**ben.headers, "If-None-Match": etag})
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_fresh_is_accepted_and_ignored_by_the_app(client: httpx.Client, user: SignedIn) -> None:
+    todo = client.post("/todos", json={"title": "a"}, headers=user.headers).json()
+    plain = client.get(f"/todos/{todo['id']}", headers=user.headers)
+    busted = client.get(f"/todos/{todo['id']}", params={"fresh": '"v1"'}, headers=user.headers)
+    assert busted.status_code == 200
+    assert busted.json() == plain.json()
+    listed = client.get("/todos", params={"fresh": "x1"}, headers=user.headers)
+    assert listed.json() == client.get("/todos", headers=user.headers).json()
+    too_long = client.get("/todos", params={"fresh": "x" * 65}, headers=user.headers)
+    assert too_long.status_code == 422

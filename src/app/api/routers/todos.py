@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
 from app.api.deps import CurrentUser, TodosDep
 from app.api.errors import PROBLEM_RESPONSES
@@ -29,6 +29,25 @@ IfMatch = Annotated[
     Header(description='ETag from a previous read (`"v3"`); a stale one gets 412.'),
 ]
 IfNoneMatch = Annotated[str | None, Header(description="ETag you hold; 304 when unchanged.")]
+
+
+def accept_fresh(
+    fresh: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="Any value not used before: bypasses shared caches after your write.",
+        ),
+    ] = None,
+) -> None:
+    """Shared caches (the API Gateway stage cache) key on `fresh`; the app ignores its value.
+
+    After a write, a client reads with a value it has not used (e.g. the new ETag) to skip
+    entries cached before the write; it cannot flush the stage cache itself.
+    """
+
+
+CACHED_READ = [Depends(accept_fresh)]
 
 
 def _expected_version(
@@ -71,6 +90,7 @@ def create_todo(
     "",
     response_model=TodoList,
     operation_id="listTodos",
+    dependencies=CACHED_READ,
     summary="List my to-dos, newest first",
     responses={k: PROBLEM_RESPONSES[k] for k in (400, 401, 422, 503)},
 )
@@ -94,6 +114,7 @@ def list_todos(
     "/{todo_id}",
     response_model=TodoOut,
     operation_id="getTodo",
+    dependencies=CACHED_READ,
     name="getTodo",
     summary="Get one of my to-dos",
     responses={
