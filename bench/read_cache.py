@@ -50,15 +50,7 @@ def measure(url: str, token: str, log: Path) -> tuple[int, int, list[float]]:
 def main() -> int:
     """Run both configurations against one local stack and print the comparison."""
     with tempfile.TemporaryDirectory() as tmp:
-        config = StackConfig(
-            state_dir=Path(tmp),
-            api_port=free_port(),
-            emulator_port=free_port(),
-            user_files_port=free_port(),
-            identity_port=free_port(),
-            stage="bench",
-            persist=False,
-        )
+        config = StackConfig.ephemeral(Path(tmp), stage="bench")
         stack = start_stack(config, progress=lambda _m: None)
         try:
             # As `make run` does: the app process takes the local environment (fake keys).

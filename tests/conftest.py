@@ -12,10 +12,11 @@ from typing import Any
 import boto3
 import pytest
 
-from app.devstack.emulator import LOCAL_CREDENTIALS, free_port
+from app.devstack.emulator import LOCAL_CREDENTIALS
 from app.devstack.provision import Provisioned
 from app.devstack.serve import serving_in_thread
 from app.devstack.stack import RunningStack, StackConfig, start_stack
+from app.devstack.users import sign_in
 from app.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -75,15 +76,7 @@ class LocalAws:
 @pytest.fixture(scope="session")
 def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
     """Start the local stack (as `make run` does, without persistence) on free loopback ports."""
-    config = StackConfig(
-        state_dir=tmp_path_factory.mktemp("devstack"),
-        api_port=free_port(),
-        emulator_port=free_port(),
-        user_files_port=free_port(),
-        identity_port=free_port(),
-        stage="test",
-        persist=False,
-    )
+    config = StackConfig.ephemeral(tmp_path_factory.mktemp("devstack"), stage="test")
     stack = start_stack(config, progress=lambda _m: None)
     try:
         with serving_in_thread(stack.identity.app(), config.identity_port) as identity_url:
@@ -115,15 +108,7 @@ def sign_up(local_aws: LocalAws) -> Callable[[], SignedIn]:
 
     def make() -> SignedIn:
         email = f"user-{secrets.token_hex(4)}@example.com"
-        cognito.sign_up(
-            ClientId=outputs["UserPoolClientId"], Username=email, Password=TEST_PASSWORD
-        )
-        cognito.admin_confirm_sign_up(UserPoolId=outputs["UserPoolId"], Username=email)
-        tokens = cognito.initiate_auth(
-            ClientId=outputs["UserPoolClientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": email, "PASSWORD": TEST_PASSWORD},
-        )["AuthenticationResult"]
+        tokens = sign_in(outputs, email, TEST_PASSWORD)
         user = cognito.get_user(AccessToken=tokens["AccessToken"])
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         return SignedIn(email, sub, tokens["IdToken"], tokens["AccessToken"])

@@ -12,7 +12,7 @@ from pathlib import Path
 import boto3
 
 from app.devstack.cfn import load_template
-from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator
+from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
 from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
 
@@ -38,6 +38,19 @@ class StackConfig:
     https: bool = False
     persist: bool = True
     template: Path = DEFAULT_TEMPLATE
+
+    @classmethod
+    def ephemeral(cls, state_dir: Path, stage: str) -> StackConfig:
+        """A throwaway stack on free loopback ports, nothing recorded (tests, benchmarks)."""
+        return cls(
+            state_dir=state_dir,
+            api_port=free_port(),
+            emulator_port=free_port(),
+            user_files_port=free_port(),
+            identity_port=free_port(),
+            stage=stage,
+            persist=False,
+        )
 
     @property
     def recording(self) -> Path:
