@@ -44,9 +44,9 @@ bootstrap: $(VENV)/.synced  ## create the locked virtualenv
 run: bootstrap  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops it
 	@$(PY) -m app.devstack run $(if $(HTTPS),--https)
 
-user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [PASSWORD=...]
-	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com"; exit 2; }
-	@$(PY) -m app.devstack user "$(EMAIL)"
+user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [AUTHOR=1] [PASSWORD=...]
+	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com [AUTHOR=1]"; exit 2; }
+	@$(PY) -m app.devstack user "$(EMAIL)" $(if $(AUTHOR),--author)
 
 reset:  ## forget all local data (users, to-dos)
 	rm -rf .devstack

@@ -101,14 +101,14 @@ class SignedIn:
 
 
 @pytest.fixture(scope="session")
-def sign_up(local_aws: LocalAws) -> Callable[[], SignedIn]:
+def sign_up(local_aws: LocalAws) -> Callable[..., SignedIn]:
     """Make a new confirmed user and sign them in (USER_PASSWORD_AUTH, local client only)."""
     cognito = local_aws.cognito()
     outputs = local_aws.outputs
 
-    def make() -> SignedIn:
+    def make(*, author: bool = False) -> SignedIn:
         email = f"user-{secrets.token_hex(4)}@example.com"
-        tokens = sign_in(outputs, email, TEST_PASSWORD)
+        tokens = sign_in(outputs, email, TEST_PASSWORD, ("authors",) if author else ())
         user = cognito.get_user(AccessToken=tokens["AccessToken"])
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         return SignedIn(email, sub, tokens["IdToken"], tokens["AccessToken"])

@@ -15,8 +15,11 @@ from app.adapters.dynamodb_transport import (
     dynamodb_client_factory,
 )
 from app.adapters.ids import UlidGenerator
+from app.adapters.markdown import SafeMarkdown
+from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
+from app.domain.posts import PostService
 from app.domain.storage import StorageService
 from app.domain.todos import TodoService
 from app.settings import Settings
@@ -46,6 +49,7 @@ class Container:
     todos: TodoService
     token_verifier: TokenVerifier | None
     storage: StorageService | None
+    posts: PostService | None = None
     read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
@@ -80,9 +84,21 @@ def build_container(settings: Settings) -> Container:
             identity_pool_id=settings.identity_pool_id,
             login_provider=settings.login_provider,
         )
+    posts = None
+    if settings.posts_table:
+        model, feed = bind_post_model(
+            settings.posts_table, settings.region, settings.aws_endpoint_url
+        )
+        posts = PostService(
+            DynamoPostRepository(model, feed),
+            SafeMarkdown(),
+            CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            SystemClock(),
+        )
     return Container(
         settings=settings,
         todos=todos,
+        posts=posts,
         token_verifier=verifier,
         storage=storage,
         read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     jwks_url: str = Field(default="", validation_alias="JWKS_URL")
     cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+    posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
     identity_pool_id: str = Field(default="", validation_alias="IDENTITY_POOL_ID")
     cognito_identity_endpoint_url: str | None = Field(
         default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     local_read_cache: bool = Field(default=False, validation_alias="LOCAL_READ_CACHE")
     cache_item_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_ITEM_TTL_MS", ge=0)
     cache_query_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_QUERY_TTL_MS", ge=0)
-    max_body_bytes: int = Field(default=16_384, validation_alias="MAX_BODY_BYTES", gt=0)
+    max_body_bytes: int = Field(default=65_536, validation_alias="MAX_BODY_BYTES", gt=0)
 
     @model_validator(mode="after")
     def _fail_fast(self) -> Settings:

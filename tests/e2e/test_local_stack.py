@@ -31,6 +31,7 @@ pytestmark = pytest.mark.e2e
 EXPECTED_OUTPUTS = {
     "ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TodosTableName", "AwsEndpointUrl",
     "IdentityPoolId", "UserFilesBucketName", "CognitoIdentityEndpoint", "UserFilesS3Endpoint",
+    "PostsTableName",
 }  # fmt: skip
 
 

@@ -140,7 +140,7 @@ class DynamoTodoRepository:
         """Insert; the id is new, so the write is conditional on its absence."""
         self._mark_write(todo.owner_id)
         item = self._to_item(todo)
-        with _translated():
+        with translated_errors():
             item.save(condition=self._table.todos.id.does_not_exist())
 
     def get(self, owner_id: str, todo_id: str) -> Todo | None:
@@ -151,7 +151,7 @@ class DynamoTodoRepository:
         """Query one partition newest first; one extra item tells whether a next page exists."""
         start = _start_key(owner_id, page)
         table, consistent = self._table_for_listing(owner_id)
-        with _translated():
+        with translated_errors():
             if page.done is None:
                 results = table.todos.query(
                     owner_id,
@@ -182,7 +182,7 @@ class DynamoTodoRepository:
         self._mark_write(todo.owner_id)
         item = self._to_item(todo)
         try:
-            with _translated():
+            with translated_errors():
                 item.save(condition=self._table.todos.version == expected_version)
         except PutError as exc:
             raise VersionConflict(todo.id) from exc
@@ -195,7 +195,7 @@ class DynamoTodoRepository:
         if expected_version is not None:
             condition &= model.version == expected_version
         try:
-            with _translated():
+            with translated_errors():
                 model(owner_id, todo_id).delete(condition=condition)
         except DeleteError:
             exists = self._get(self._direct, owner_id, todo_id, consistent=True) is not None
@@ -207,7 +207,7 @@ class DynamoTodoRepository:
     def _get(
         self, table: TodoTable, owner_id: str, todo_id: str, *, consistent: bool
     ) -> Todo | None:
-        with _translated():
+        with translated_errors():
             try:
                 item = table.todos.get(owner_id, todo_id, consistent_read=consistent)
             except table.todos.DoesNotExist:
@@ -218,7 +218,7 @@ class DynamoTodoRepository:
         """The cached table, or DynamoDB itself (strongly consistent) for a recent writer."""
         if self._cached is None:
             return self._direct, True
-        with _translated():
+        with translated_errors():
             try:
                 marker = self._cached.markers.get(owner_id, MARKER_ID)
             except self._cached.markers.DoesNotExist:
@@ -232,7 +232,7 @@ class DynamoTodoRepository:
         if self._cached is None:
             return
         marker = self._cached.markers(owner_id, MARKER_ID, written_at_ms=int(self._clock() * 1000))
-        with _translated():
+        with translated_errors():
             marker.save()
 
     def _to_item(self, todo: Todo) -> TodoItem:
@@ -251,7 +251,7 @@ class DynamoTodoRepository:
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
+def translated_errors() -> Iterator[None]:
     """Turn transport and throttling failures into StorageUnavailable; keep conditional failures."""
     try:
         yield

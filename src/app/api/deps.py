@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from app.bootstrap import Container
 from app.domain.errors import DependencyUnavailable
 from app.domain.identity import Caller, Unauthenticated, caller_from_claims
+from app.domain.posts import PostService
 from app.domain.storage import StorageService
 from app.domain.todos import TodoService
 
@@ -79,3 +80,13 @@ def get_storage_service(container: ContainerDep) -> StorageService:
 
 
 StorageDep = Annotated[StorageService, Depends(get_storage_service)]
+
+
+def get_post_service(container: ContainerDep) -> PostService:
+    """The blog's use cases (needs POSTS_TABLE)."""
+    if container.posts is None:
+        raise DependencyUnavailable("the blog is not configured")
+    return container.posts
+
+
+PostsDep = Annotated[PostService, Depends(get_post_service)]

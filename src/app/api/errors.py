@@ -24,11 +24,14 @@ from app.domain.errors import (
     VersionConflict,
 )
 from app.domain.identity import Unauthenticated
+from app.domain.posts import NotAnAuthor, SlugTaken
 
 logger = logging.getLogger(__name__)
 
 _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
-    NotFound: (404, "No to-do with this id."),
+    NotFound: (404, "Nothing exists here with this id."),
+    SlugTaken: (409, "Another post already has this slug."),
+    NotAnAuthor: (403, "Only members of the authors group may write posts."),
     VersionConflict: (412, "The resource changed since the ETag you sent; fetch it again."),
     InvalidCursor: (400, "The cursor is invalid for this query; start again without it."),
     ConcurrentModification: (409, "The resource kept changing while updating; retry."),
@@ -184,8 +187,10 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
     for status, description in {
         400: "Malformed JSON or an invalid cursor.",
+        403: "Signed in, but not allowed (e.g. not in the authors group).",
+        409: "Conflict (e.g. the slug is taken).",
         401: "Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`).",
-        404: "No such to-do for this caller.",
+        404: "Not found (another user's to-do is not found either).",
         412: "`If-Match` does not match the current ETag.",
         413: "Request body too large.",
         422: "Invalid or unknown fields.",

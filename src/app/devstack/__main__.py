@@ -82,7 +82,7 @@ def _user(args: argparse.Namespace) -> int:
         print("the local stack is not running: start it with `make run`", file=sys.stderr)
         return 2
     outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    tokens = sign_in(outputs, args.email, args.password)
+    tokens = sign_in(outputs, args.email, args.password, ("authors",) if args.author else ())
     print(tokens["IdToken"])
     return 0
 
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     user = commands.add_parser("user", help="create/sign in a local user and print an ID token")
     user.add_argument("email")
     user.add_argument("--password", default=os.environ.get("PASSWORD") or None)
+    user.add_argument("--author", action="store_true", help="add the user to the authors group")
     user.set_defaults(func=_user)
     args = parser.parse_args(argv)
     if args.command == "user" and args.password is None:

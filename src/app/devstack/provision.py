@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import string
 import uuid
@@ -94,9 +95,12 @@ class Provisioner:
         resources: dict[str, dict[str, Any]] = self._template["Resources"]
         creators: dict[str, Callable[[str, dict[str, Any], Provisioned], None]] = {
             "AWS::DynamoDB::Table": self._table,
+            # Locally a global table is one table in the one region (streams included).
+            "AWS::DynamoDB::GlobalTable": self._table,
             "AWS::SecretsManager::Secret": self._secret,
             "AWS::Cognito::UserPool": self._user_pool,
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
+            "AWS::Cognito::UserPoolGroup": self._user_pool_group,
             "AWS::S3::Bucket": self._bucket,
             "AWS::Cognito::IdentityPool": self._identity_pool,
             "AWS::IAM::Role": self._role,
@@ -270,6 +274,16 @@ class Provisioner:
                 UserPoolId=pool_id, ClientName=name, ExplicitAuthFlows=flows, **request
             )["UserPoolClient"]["ClientId"]
         result.refs[logical_id] = client_id
+
+    def _user_pool_group(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        props = self._resolver(result).resolve(props)
+        with contextlib.suppress(self._cognito.exceptions.GroupExistsException):
+            self._cognito.create_group(
+                GroupName=props["GroupName"],
+                UserPoolId=props["UserPoolId"],
+                Description=props.get("Description", ""),
+            )
+        result.refs[logical_id] = props["GroupName"]
 
     def _bucket(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         props = self._resolver(result).resolve(props)

@@ -13,8 +13,10 @@ from app.devstack.emulator import LOCAL_CREDENTIALS
 DEFAULT_LOCAL_PASSWORD = "Local-Passw0rd-2026"  # noqa: S105
 
 
-def sign_in(outputs: dict[str, str], email: str, password: str) -> dict[str, Any]:
-    """Create the user if needed (confirmed), then sign in; returns Cognito's tokens."""
+def sign_in(
+    outputs: dict[str, str], email: str, password: str, groups: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Create the user if needed (confirmed, in `groups`), then sign in; returns the tokens."""
     client = boto3.client(
         "cognito-idp",
         endpoint_url=outputs["AwsEndpointUrl"],
@@ -27,6 +29,10 @@ def sign_in(outputs: dict[str, str], email: str, password: str) -> dict[str, Any
     user = client.admin_get_user(UserPoolId=outputs["UserPoolId"], Username=email)
     if user["UserStatus"] == "UNCONFIRMED":
         client.admin_confirm_sign_up(UserPoolId=outputs["UserPoolId"], Username=email)
+    for group in groups:
+        client.admin_add_user_to_group(
+            UserPoolId=outputs["UserPoolId"], Username=email, GroupName=group
+        )
     result = client.initiate_auth(
         ClientId=outputs["UserPoolClientId"],
         AuthFlow="USER_PASSWORD_AUTH",

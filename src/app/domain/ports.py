@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from app.domain.posts import Post
     from app.domain.todos import Page, PageRequest, Todo
 
 
@@ -47,3 +48,31 @@ class IdentityDirectory(Protocol):
 
     def identity_id(self, user_id: str, id_token: str) -> str:
         """The stable identity id of the user who holds `id_token`."""
+
+
+class PostRepository(Protocol):
+    """Stores posts by slug, listable newest first."""
+
+    def add(self, post: Post) -> None:
+        """Insert; SlugTaken when the slug exists."""
+
+    def get(self, slug: str) -> Post | None:
+        """The post, or None."""
+
+    def list(
+        self, limit: int, start_after: dict[str, str] | None
+    ) -> tuple[list[Post], dict[str, str] | None]:
+        """One page newest first, and the marker of the next page."""
+
+    def replace(self, post: Post, *, expected_version: int) -> None:
+        """Overwrite if the stored version is `expected_version`, else VersionConflict."""
+
+    def delete(self, slug: str, *, expected_version: int | None) -> bool:
+        """Delete; False when absent; VersionConflict when stale."""
+
+
+class MarkdownRenderer(Protocol):
+    """Turns Markdown into HTML that can run no script in a reader's browser."""
+
+    def to_safe_html(self, markdown: str) -> str:
+        """Sanitized HTML."""
