@@ -226,7 +226,7 @@ def test_malformed_json_is_400(client: httpx.Client, alice: SignedIn) -> None:
 def test_oversize_body_is_413_and_writes_nothing(client: httpx.Client, alice: SignedIn) -> None:
     before = len(client.get("/todos", headers=alice.headers).json()["items"])
     response = client.post(
-        "/todos", json={"title": "x", "notes": "n" * 20_000}, headers=alice.headers
+        "/todos", json={"title": "x", "notes": "n" * 70_000}, headers=alice.headers
     )
     assert_problem(response, 413, "payload_too_large")
     assert len(client.get("/todos", headers=alice.headers).json()["items"]) == before
