@@ -14,8 +14,6 @@ from app.devstack.cfn import Resolver, load_template
 from app.settings import Settings
 from tests.templates import TEMPLATE, translate
 
-PUBLIC = {("GET", "/health"), ("GET", "/docs"), ("GET", "/openapi.json")}
-
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
@@ -51,6 +49,16 @@ def _app() -> FastAPI:
     return create_app(build_container(settings))
 
 
+def public_routes() -> set[tuple[str, str]]:
+    """Routes the app serves without a token: no security requirement in its OpenAPI."""
+    return {("GET", "/docs"), ("GET", "/openapi.json")} | {
+        (method.upper(), path)
+        for path, operations in app_openapi()["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("security")
+    }
+
+
 def app_routes() -> set[tuple[str, str]]:
     app = _app()
     routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods or ()}
@@ -70,11 +78,11 @@ def test_private_routes_use_the_cognito_authorizer_and_public_ones_none(
     assert api["Auth"]["DefaultAuthorizer"] == "CognitoAuthorizer"
     for key, event in api_events(template).items():
         authorizer = event.get("Auth", {}).get("Authorizer")
-        assert (authorizer == "NONE") == (key in PUBLIC), key
+        assert (authorizer == "NONE") == (key in public_routes()), key
     body = translated["Resources"]["Api"]["Properties"]["Body"]
     for path, operations in body["paths"].items():
         for method, operation in operations.items():
-            if (method.upper(), path) in PUBLIC:
+            if (method.upper(), path) in public_routes():
                 assert "security" not in operation or operation["security"] == [{"NONE": []}]
             else:
                 assert operation["security"] == [{"CognitoAuthorizer": []}], (method, path)
@@ -279,7 +287,7 @@ def test_every_cached_private_route_keys_on_the_caller_path_and_query(
             for name, options in parameter.items()
             if options.get("Caching")
         }
-        private = route not in PUBLIC
+        private = route not in public_routes()
         if private:
             assert "method.request.header.Authorization" in keys, route
             assert setting.get("CacheDataEncrypted") is True, route
