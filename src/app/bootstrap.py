@@ -17,12 +17,14 @@ from app.adapters.dynamodb_transport import (
 from app.adapters.ids import UlidGenerator
 from app.adapters.markdown import SafeMarkdown
 from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
+from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
 from app.domain.todos import TodoService
-from app.settings import Settings
+from app.settings import Settings, SiteSettings
+from app.site.render import CdnInvalidator, SiteRenderer
 
 
 class TokenVerifier(Protocol):
@@ -102,6 +104,19 @@ def build_container(settings: Settings) -> Container:
         token_verifier=verifier,
         storage=storage,
         read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
+    )
+
+
+def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
+    """The render function's collaborators: posts table, site bucket, CloudFront (if any)."""
+    model, feed = bind_post_model(settings.posts_table, settings.region, settings.aws_endpoint_url)
+    invalidator: CdnInvalidator = NoEdge()
+    if settings.distribution_id:
+        invalidator = CloudFrontInvalidator.build(settings.region, settings.distribution_id)
+    return SiteRenderer(
+        DynamoPostRepository(model, feed),
+        S3SitePublisher.build(settings.region, settings.site_bucket, settings.aws_endpoint_url),
+        invalidator,
     )
 
 

@@ -79,6 +79,24 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
+class SiteSettings(BaseSettings):
+    """What the render function reads: the posts table, the site bucket, the distribution."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    posts_table: str = Field(validation_alias="POSTS_TABLE", min_length=3)
+    site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
+    distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+@lru_cache(maxsize=1)
+def get_site_settings() -> SiteSettings:
+    """The render function's settings, read from the environment on first use."""
+    return SiteSettings()
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, read from the environment on first use."""

@@ -1,0 +1,1 @@
+"""MyBlog.com's static site: pages pre-rendered from posts, and their assets."""
