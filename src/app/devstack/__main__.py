@@ -7,16 +7,28 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from starlette.types import ASGIApp
 
 from app.api.app import create_app
-from app.bootstrap import build_container
+from app.bootstrap import Container, build_container
 from app.devstack.serve import local_server, serve_together
-from app.devstack.stack import REPO_ROOT, StackConfig, start_stack, write_outputs
+from app.devstack.site import seed_demo_posts, site_app, upload_static
+from app.devstack.stack import (
+    REPO_ROOT,
+    RunningStack,
+    StackConfig,
+    start_stack,
+    stream_pumps,
+    write_outputs,
+)
+from app.devstack.stream_pump import PumpThread
 from app.devstack.tls import ensure_certificate
 from app.settings import Settings
 
@@ -28,6 +40,7 @@ def _run(args: argparse.Namespace) -> int:
         emulator_port=args.emulator_port,
         user_files_port=args.user_files_port,
         identity_port=args.identity_port,
+        site_port=args.site_port,
         stage=args.stage,
         https=args.https,
         persist=not args.no_persist,
@@ -41,37 +54,66 @@ def _run(args: argparse.Namespace) -> int:
     # `kill` (SIGTERM) cleans up like Ctrl-C: the emulators run in their own sessions.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     stack = start_stack(config, progress)
+    pumps: PumpThread | None = None
     try:
-        api = _local_api(stack.api_environment)
+        api, container = _local_api(stack.api_environment)
+        pumps = _start_site(stack, container, progress)
         tls = None
         if config.https:
             tls = ensure_certificate(config.state_dir / "tls")
             progress(f"HTTPS certificate: {tls[0]} (trust it on your device or simulator)")
         api_server = local_server(api, config.api_port, tls)
         identity_server = local_server(stack.identity.app(), config.identity_port)
-        progress(f"serving the API on {config.api_url}, Cognito Identity on {config.identity_url}")
+        site_server = local_server(
+            site_app(api, _s3(stack), stack.outputs["SiteBucketName"]), config.site_port, tls
+        )
+        progress(f"serving the API on {config.api_url} and the site on {config.site_url}")
 
         def announce() -> None:
             write_outputs(config, stack.outputs)
             print(f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):", flush=True)
             for key, value in sorted(stack.outputs.items()):
                 print(f"  {key:<24} {value}", flush=True)
-            print(f"\n  docs: {config.api_url}docs    sign in: make user EMAIL=you@example.com")
+            print(f"\n  blog: {config.site_url}    docs: {config.api_url}docs")
+            print("  sign in: make user EMAIL=you@example.com [AUTHOR=1]")
             print("  Ctrl-C stops everything.\n", flush=True)
 
-        return 0 if serve_together([identity_server], api_server, announce) else 1
+        servers = [identity_server, site_server]
+        return 0 if serve_together(servers, api_server, announce) else 1
     finally:
+        if pumps is not None:
+            pumps.stop()
         config.outputs_file.unlink(missing_ok=True)
         stack.stop()
         print("local stack stopped", flush=True)
 
 
-def _local_api(environment: dict[str, str]) -> ASGIApp:
+def _local_api(environment: dict[str, str]) -> tuple[ASGIApp, Container]:
     """The same app as on Lambda, configured from the template's environment plus local values."""
     os.environ.update(environment)
-    app = create_app(build_container(Settings()))
+    container = build_container(Settings())
+    app = create_app(container)
     copy_config_to_registered_loggers(source_logger=Logger(service="local-api"), include={"app"})
-    return app
+    return app, container
+
+
+def _s3(stack: RunningStack) -> Any:
+    return boto3.client("s3", endpoint_url=stack.emulator.url, region_name=stack.outputs["Region"])
+
+
+def _start_site(
+    stack: RunningStack, container: Container, progress: Callable[[str], None]
+) -> PumpThread:
+    """Assets into the site bucket, stream pumps running, demo posts on an empty blog."""
+    upload_static(_s3(stack), stack.outputs["SiteBucketName"])
+    pumps = stream_pumps(stack)
+    if container.posts is not None and seed_demo_posts(container.posts):
+        progress("seeding demo posts and rendering the site from the posts stream")
+    for pump in pumps:
+        pump.drain(timeout=60)
+    thread = PumpThread(pumps)
+    thread.start()
+    return thread
 
 
 def _user(args: argparse.Namespace) -> int:
@@ -103,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--identity-port", type=int, default=int(os.environ.get("IDENTITY_PORT", "4568"))
     )
+    run.add_argument("--site-port", type=int, default=int(os.environ.get("SITE_PORT", "8080")))
     run.add_argument("--stage", default="local")
     run.add_argument("--https", action="store_true")
     run.add_argument("--no-persist", action="store_true", help="do not record or restore data")

@@ -30,6 +30,15 @@ class IdentityPoolSpec:
     authenticated_policies: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class StreamSource:
+    """A function's DynamoDB event source, with every intrinsic resolved."""
+
+    function: str
+    handler: str
+    properties: dict[str, Any]
+
+
 @dataclass
 class Provisioned:
     """Physical ids and attributes of what was created, and the template's Outputs evaluated."""
@@ -41,6 +50,8 @@ class Provisioned:
     environments: dict[str, dict[str, str]] = field(default_factory=dict)
     role_policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     identity_pools: dict[str, IdentityPoolSpec] = field(default_factory=dict)
+    queue_urls: dict[str, str] = field(default_factory=dict)  # queue ARN -> URL
+    stream_sources: list[StreamSource] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -105,6 +116,8 @@ class Provisioner:
             "AWS::Cognito::IdentityPool": self._identity_pool,
             "AWS::IAM::Role": self._role,
             "AWS::Cognito::IdentityPoolRoleAttachment": self._role_attachment,
+            "AWS::SQS::Queue": self._queue,
+            "AWS::CloudFront::Distribution": self._distribution,
             "AWS::Serverless::Function": self._function,
             "AWS::Serverless::Api": self._api,
         }
@@ -131,6 +144,15 @@ class Provisioner:
                 result.environments[logical_id] = {
                     key: str(resolver.resolve(value)) for key, value in merged.items()
                 }
+                for event in resource["Properties"].get("Events", {}).values():
+                    if event["Type"] == "DynamoDB":
+                        result.stream_sources.append(
+                            StreamSource(
+                                logical_id,
+                                resource["Properties"]["Handler"],
+                                resolver.resolve(event["Properties"]),
+                            )
+                        )
         return result
 
     def _resolver(self, result: Provisioned) -> Resolver:
@@ -371,6 +393,25 @@ class Provisioner:
             authenticated_policies=result.role_policies.get(role_logical_id or "", []),
         )
         result.refs[logical_id] = spec.identity_pool_id
+
+    def _queue(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        props = self._resolver(result).resolve(props)
+        name = props.get("QueueName") or f"{self._stack_name}-{logical_id}"
+        sqs = self._session.client("sqs", endpoint_url=self._endpoint_url)
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]  # idempotent for the same name
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        result.refs[logical_id] = url
+        result.attributes[(logical_id, "Arn")] = arn
+        result.attributes[(logical_id, "QueueName")] = name
+        result.queue_urls[arn] = url
+
+    def _distribution(self, logical_id: str, _props: dict[str, Any], result: Provisioned) -> None:
+        # No CDN locally: an empty id means "nothing to invalidate"; the local site server
+        # plays the distribution's part (devstack.site).
+        result.refs[logical_id] = ""
+        result.attributes[(logical_id, "DomainName")] = "127.0.0.1"
 
     def _function(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         # Functions are not created in the emulator (it cannot run them); the same code runs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import time
@@ -15,6 +16,7 @@ from app.devstack.cfn import load_template
 from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
 from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
+from app.devstack.stream_pump import StreamPump, StreamSubscription
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
@@ -32,6 +34,7 @@ class StackConfig:
     emulator_port: int = 4566
     user_files_port: int = 4567
     identity_port: int = 4568
+    site_port: int = 8080
     credentials_ttl_seconds: int = 3600
     stage: str = "local"
     region: str = "us-east-1"
@@ -48,6 +51,7 @@ class StackConfig:
             emulator_port=free_port(),
             user_files_port=free_port(),
             identity_port=free_port(),
+            site_port=free_port(),
             stage=stage,
             persist=False,
         )
@@ -66,6 +70,11 @@ class StackConfig:
     def identity_url(self) -> str:
         """Endpoint of the local Cognito Identity service."""
         return f"http://127.0.0.1:{self.identity_port}"
+
+    @property
+    def site_url(self) -> str:
+        """The local site: pages from the site bucket, the API under /api/ (as CloudFront)."""
+        return f"http://127.0.0.1:{self.site_port}/"
 
     @property
     def api_url(self) -> str:
@@ -154,6 +163,7 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
             "AwsEndpointUrl": emulator.url,
             "CognitoIdentityEndpoint": config.identity_url,
             "UserFilesS3Endpoint": user_files.url,
+            "SiteUrl": config.site_url,
         }
         api_environment = {
             **monolith_environment(provisioned.environments),
@@ -219,3 +229,42 @@ def write_outputs(config: StackConfig, outputs: dict[str, str]) -> None:
 def _count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _ in handle)
+
+
+def stream_pumps(stack: RunningStack) -> list[StreamPump]:
+    """One pump per DynamoDB event source in the template, calling the function's own handler.
+
+    Import handlers only after the process environment holds the functions' variables.
+    """
+    session = boto3.session.Session(
+        region_name=stack.outputs["Region"],
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    streams = session.client("dynamodbstreams", endpoint_url=stack.emulator.url)
+    sqs = session.client("sqs", endpoint_url=stack.emulator.url)
+    pumps = []
+    for source in stack.provisioned.stream_sources:
+        module_name, _, function = source.handler.rpartition(".")
+        handler = getattr(importlib.import_module(f"{module_name}"), function)
+        props = source.properties
+        on_failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        subscription = StreamSubscription(
+            function_name=source.function,
+            stream_arn=props["Stream"],
+            handler=handler,
+            batch_size=int(props.get("BatchSize", 100)),
+            starting_position=props.get("StartingPosition", "LATEST"),
+            filters=[
+                json.loads(f["Pattern"]) for f in props.get("FilterCriteria", {}).get("Filters", [])
+            ],
+            report_batch_item_failures="ReportBatchItemFailures"
+            in props.get("FunctionResponseTypes", []),
+            maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
+            bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
+            on_failure_queue_url=stack.provisioned.queue_urls.get(on_failure or ""),
+        )
+        pump = StreamPump(subscription, streams, sqs)
+        pump.attach()
+        pumps.append(pump)
+    return pumps
