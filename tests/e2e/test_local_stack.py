@@ -31,13 +31,13 @@ pytestmark = pytest.mark.e2e
 EXPECTED_OUTPUTS = {
     "ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TodosTableName", "AwsEndpointUrl",
     "IdentityPoolId", "UserFilesBucketName", "CognitoIdentityEndpoint", "UserFilesS3Endpoint",
-    "PostsTableName",
+    "PostsTableName", "SiteUrl", "SiteBucketName", "DistributionId",
 }  # fmt: skip
 
 
 @contextmanager
 def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
-    api_port, emulator_port, files_port, identity_port = (free_port() for _ in range(4))
+    api_port, emulator_port, files_port, identity_port, site_port = (free_port() for _ in range(5))
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     log = state.parent / f"run-{api_port}.log"
     with log.open("w") as output:
@@ -57,6 +57,8 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
                 str(files_port),
                 "--identity-port",
                 str(identity_port),
+                "--site-port",
+                str(site_port),
                 *extra,
             ],
             env=env,
@@ -81,7 +83,7 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 raise
-    for port in (api_port, emulator_port, files_port, identity_port):
+    for port in (api_port, emulator_port, files_port, identity_port, site_port):
         assert not port_in_use(port)
     assert not outputs_file.exists()
 
@@ -110,6 +112,12 @@ def test_whole_todo_flow_from_outputs_only_and_data_survives_a_restart(tmp_path:
         assert api.endswith("/")
         token = sign_in(outputs, "ada@example.com", "Ada-Lovelace-1815")
         auth = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=outputs["SiteUrl"], timeout=10) as site:
+            home = site.get("")
+            assert home.status_code == 200
+            assert "Welcome to MyBlog.com" in home.text  # the demo posts, rendered
+            assert site.get("posts/welcome/").status_code == 200
+            assert site.get("api/health").json() == {"status": "ok"}
         with httpx.Client(base_url=api, timeout=10) as http:
             assert http.get("health").status_code == 200
             assert http.get("docs").status_code == 200

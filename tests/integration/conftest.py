@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 from collections.abc import Iterator
 
+import boto3
 import httpx
 import pytest
 
@@ -11,6 +14,10 @@ from app.api.app import create_app
 from app.bootstrap import build_container
 from app.devstack.emulator import free_port
 from app.devstack.serve import serving_in_thread
+from app.devstack.site import site_app, upload_static
+from app.devstack.stack import stream_pumps
+from app.devstack.stream_pump import StreamPump
+from app.settings import get_site_settings
 from tests.conftest import LocalAws
 
 
@@ -27,3 +34,26 @@ def client(api_url: str) -> Iterator[httpx.Client]:
     """An HTTP client on the served app."""
     with httpx.Client(base_url=api_url, timeout=10) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def site(local_aws: LocalAws, api_url: str) -> Iterator[tuple[str, list[StreamPump]]]:
+    """The local site origin (pages from the bucket, /api/*) and the stream pumps.
+
+    The render function is imported as Lambda imports it, with the template's environment.
+    """
+    saved = dict(os.environ)
+    os.environ.update(local_aws.api_environment())
+    try:
+        get_site_settings.cache_clear()
+        importlib.reload(importlib.import_module("app.handlers.render_site"))
+        pumps = stream_pumps(local_aws.stack)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    s3 = boto3.client("s3", endpoint_url=local_aws.endpoint, region_name="us-east-1")
+    bucket = local_aws.outputs["SiteBucketName"]
+    upload_static(s3, bucket)
+    api = create_app(build_container(local_aws.jwt_settings()))
+    with serving_in_thread(site_app(api, s3, bucket), free_port()) as url:
+        yield url, pumps

@@ -117,7 +117,10 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
     recording = config.recording if config.persist else None
     replay = recording is not None and recording.exists() and recording.stat().st_size > 0
     emulator = Emulator(
-        config.emulator_port, recording=recording, log=config.state_dir / "emulator.log"
+        config.emulator_port,
+        recording=recording,
+        log=config.state_dir / "emulator.log",
+        server_module="app.devstack.local_emulator",
     )
     user_files = Emulator(
         config.user_files_port,
