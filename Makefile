@@ -15,8 +15,9 @@ export SAM_CLI_TELEMETRY := 0
 SAM_PATH := $(dir $(PY313)):$(PATH)
 STAGE ?= dev
 PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: help bootstrap run user reset test lint typecheck lock-check template-check build \
+.PHONY: help bootstrap run user reset test lint typecheck lock-check template-check build deploy-site \
         unit contract integration e2e pytest bench deploy requirements clean
 
 help:  ## list the targets
@@ -88,13 +89,21 @@ unit: bootstrap
 pytest: bootstrap
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-test: lock-check lint typecheck template-check build  ## every gate, then the whole test suite
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+$(CHROMIUM):
+	@echo "==> installing Debian's chromium for the browser tests"
+	@apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+test: lock-check lint typecheck template-check build $(CHROMIUM)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)
 	@$(PY) -m bench.coldstart
 	@$(PY) -m bench.warm
 	@$(PY) -m bench.read_cache
+
+deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
+	@$(PY) -m app.devstack.deploy_site --stack-name serverless-reference-$(STAGE)
 
 deploy: build  ## deploy a stage: make deploy STAGE=dev
 	@PATH="$(SAM_PATH)" $(SAM) deploy --config-env "$(STAGE)" --parameter-overrides Stage=$(STAGE) \

@@ -6,15 +6,10 @@ its own state folder, then stops it with Ctrl-C (SIGINT) and starts it again ove
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import ssl
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +18,9 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from app.devstack.emulator import free_port, port_in_use
 from tests.clients import user_files
 from tests.conftest import REPO_ROOT
+from tests.e2e.running import local_stack, sign_in
 
 pytestmark = pytest.mark.e2e
 EXPECTED_OUTPUTS = {
@@ -33,75 +28,6 @@ EXPECTED_OUTPUTS = {
     "IdentityPoolId", "UserFilesBucketName", "CognitoIdentityEndpoint", "UserFilesS3Endpoint",
     "PostsTableName", "SiteUrl", "SiteBucketName", "DistributionId",
 }  # fmt: skip
-
-
-@contextmanager
-def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
-    api_port, emulator_port, files_port, identity_port, site_port = (free_port() for _ in range(5))
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
-    log = state.parent / f"run-{api_port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.devstack",
-                "--state-dir",
-                str(state),
-                "run",
-                "--port",
-                str(api_port),
-                "--emulator-port",
-                str(emulator_port),
-                "--user-files-port",
-                str(files_port),
-                "--identity-port",
-                str(identity_port),
-                "--site-port",
-                str(site_port),
-                *extra,
-            ],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-    outputs_file = state / "outputs.json"
-    try:
-        deadline = time.monotonic() + 90
-        while not outputs_file.exists():
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the local stack did not become ready"
-            time.sleep(0.1)
-        yield json.loads(outputs_file.read_text()), process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                raise
-    for port in (api_port, emulator_port, files_port, identity_port, site_port):
-        assert not port_in_use(port)
-    assert not outputs_file.exists()
-
-
-def sign_in(outputs: dict[str, str], email: str, password: str) -> str:
-    """What the mobile app does with Cognito: sign up, (locally: admin) confirm, sign in."""
-    cognito = boto3.client(
-        "cognito-idp", endpoint_url=outputs["AwsEndpointUrl"], region_name=outputs["Region"]
-    )
-    cognito.sign_up(ClientId=outputs["UserPoolClientId"], Username=email, Password=password)
-    cognito.admin_confirm_sign_up(UserPoolId=outputs["UserPoolId"], Username=email)
-    result = cognito.initiate_auth(
-        ClientId=outputs["UserPoolClientId"],
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": email, "PASSWORD": password},
-    )
-    token: str = result["AuthenticationResult"]["IdToken"]
-    return token
 
 
 def test_whole_todo_flow_from_outputs_only_and_data_survives_a_restart(tmp_path: Path) -> None:

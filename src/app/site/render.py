@@ -47,6 +47,19 @@ class SiteRenderer:
             self._publisher.put_page(path, render_post(post))
         return path
 
+    def refresh_all(self) -> int:
+        """Render every post and the home page, and invalidate everything; returns the pages."""
+        changed: list[str] = []
+        start = None
+        while True:
+            posts, start = self._posts.list(HOME_POSTS, start)
+            changed += [self.refresh_post(post.slug) for post in posts]
+            if start is None:
+                break
+        self.refresh_home(changed)
+        self._invalidator.invalidate(["/*"])
+        return len(changed) + 1
+
     def refresh_home(self, changed: list[str]) -> None:
         """Render the home page and invalidate it with the changed pages."""
         posts, _ = self._posts.list(HOME_POSTS, None)

@@ -1,0 +1,44 @@
+"""`make deploy-site`: the site's assets and every page into a deployed stack, then invalidate.
+
+Run after `sam deploy` (first time) and whenever the assets or the page templates change; posts
+themselves are re-rendered by the render function as they change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import boto3
+
+from app.bootstrap import build_site_renderer
+from app.devstack.site import upload_static
+from app.settings import SiteSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Upload assets, render all pages, invalidate the distribution."""
+    parser = argparse.ArgumentParser(prog="python -m app.devstack.deploy_site")
+    parser.add_argument("--stack-name", required=True)
+    parser.add_argument("--region", default=None)
+    args = parser.parse_args(argv)
+    session = boto3.session.Session(region_name=args.region)
+    stack = session.client("cloudformation").describe_stacks(StackName=args.stack_name)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    settings = SiteSettings.model_validate(
+        {
+            "AWS_REGION": session.region_name,
+            "POSTS_TABLE": outputs["PostsTableName"],
+            "SITE_BUCKET": outputs["SiteBucketName"],
+            "DISTRIBUTION_ID": outputs["DistributionId"],
+        }
+    )
+    assets = upload_static(session.client("s3"), settings.site_bucket)
+    renderer = build_site_renderer(settings)
+    pages = renderer.refresh_all()
+    print(f"uploaded {assets} assets, rendered {pages} pages: {outputs['SiteUrl']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

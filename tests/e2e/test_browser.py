@@ -1,0 +1,144 @@
+"""The blog in a real browser: headless Debian Chromium driven by Playwright, on `make run`'s stack.
+
+Screenshots of every page land in test-artifacts/screenshots/ (kept by CI as artifacts).
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import REPO_ROOT
+from tests.e2e.running import local_stack
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], Path]]:
+    state = tmp_path_factory.mktemp("browser") / "devstack"
+    with local_stack(state, "--no-persist") as (outputs, _):
+        yield outputs, state
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make test installs it"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    assert dialogs == [], f"a page opened dialogs: {dialogs}"
+    context.close()
+
+
+def author_token(state: Path) -> str:
+    """What `make user EMAIL=... AUTHOR=1` prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.devstack", "--state-dir", str(state), "user", "--author",
+         f"author-{secrets.token_hex(3)}@example.com"],
+        env={"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout.strip()  # fmt: skip
+
+
+def publish_and_wait(site: str, token: str, slug: str, title: str, body: str) -> None:
+    """Publish through the API under /api/ and wait for the render function's page."""
+    with httpx.Client(base_url=site, timeout=10) as http:
+        created = http.post(
+            "api/posts",
+            json={"slug": slug, "title": title, "body": body, "summary": "From the browser test."},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert created.status_code == 201, created.text
+        deadline = time.monotonic() + 20
+        while http.get(f"posts/{slug}/").status_code != 200:
+            assert time.monotonic() < deadline, "the page was not rendered"
+            time.sleep(0.2)
+        while title not in http.get("").text:
+            assert time.monotonic() < deadline, "the home page was not re-rendered"
+            time.sleep(0.2)
+
+
+def test_home_lists_the_posts(stack: tuple[dict[str, str], Path], page: Page) -> None:
+    outputs, _ = stack
+    page.goto(outputs["SiteUrl"])
+    assert page.title() == "MyBlog.com"
+    titles = page.locator("#posts h2 a").all_inner_texts()
+    assert "Welcome to MyBlog.com" in titles
+    assert page.get_by_label("Email address").is_visible()
+    page.screenshot(path=SHOTS / "home.png", full_page=True)
+
+
+def test_a_post_page_renders(stack: tuple[dict[str, str], Path], page: Page) -> None:
+    outputs, _ = stack
+    page.goto(outputs["SiteUrl"])
+    page.get_by_role("link", name="Welcome to MyBlog.com").click()
+    page.wait_for_url("**/posts/welcome/")
+    assert page.locator("article h1").inner_text() == "Welcome to MyBlog.com"
+    assert page.locator("article .body strong").first.inner_text() == "rendered once"
+    page.screenshot(path=SHOTS / "post.png", full_page=True)
+
+
+def test_a_new_post_appears_after_publishing(
+    stack: tuple[dict[str, str], Path], page: Page
+) -> None:
+    outputs, state = stack
+    slug = f"fresh-{secrets.token_hex(3)}"
+    publish_and_wait(outputs["SiteUrl"], author_token(state), slug, "Hot off the press", "News!")
+    page.goto(outputs["SiteUrl"])
+    assert "Hot off the press" in page.locator("#posts").inner_text()
+    page.goto(f"{outputs['SiteUrl']}posts/{slug}")
+    assert page.locator("article h1").inner_text() == "Hot off the press"
+    page.screenshot(path=SHOTS / "new-post.png", full_page=True)
+
+
+def test_a_hostile_post_runs_nothing(stack: tuple[dict[str, str], Path], page: Page) -> None:
+    outputs, state = stack
+    slug = f"hostile-{secrets.token_hex(3)}"
+    body = (
+        "Look:\n\n<script>window.__owned = 'script'; alert('script')</script>\n\n"
+        "<img src=x onerror=\"window.__owned = 'onerror'; alert('onerror')\">\n\n"
+        "[click me](javascript:window.__owned='link')"
+    )
+    publish_and_wait(outputs["SiteUrl"], author_token(state), slug, "Hostile", body)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{outputs['SiteUrl']}posts/{slug}/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_text("click me").click()
+    assert page.evaluate("window.__owned") is None
+    assert page.locator("article img").count() == 0
+    assert page.locator("article script").count() == 0
+    assert "<script>" in page.locator("article").inner_text()  # shown as text
+    assert errors == []
+    page.screenshot(path=SHOTS / "hostile-post.png", full_page=True)
