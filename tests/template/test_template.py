@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from fastapi.routing import APIRoute
 from app.api.app import create_app
 from app.bootstrap import build_container
 from app.devstack.cfn import Resolver, load_template
+from app.devstack.site import pretty_url
 from app.settings import Settings
 from tests.templates import TEMPLATE, translate
 
@@ -355,3 +359,97 @@ def test_api_function_uses_dax_only_when_enabled(template: dict[str, Any]) -> No
         assert bool(env["DAX_ENDPOINT"]) is dax_on
         assert ("VpcConfig" in vpc) is dax_on
         assert env["CACHE_QUERY_TTL_MS"] == "60000"
+
+
+def test_site_bucket_is_private_and_read_only_through_the_distribution(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    bucket = resources["SiteBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    statements = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    (allow,) = [s for s in statements if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert (
+        "distribution/${SiteDistribution}"
+        in allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    )
+    origin = resources["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"][0]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+
+
+def test_one_distribution_site_default_and_api_behaviour(template: dict[str, Any]) -> None:
+    config = template["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    default = config["DefaultCacheBehavior"]
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert default["Compress"] is True
+    (pretty,) = default["FunctionAssociations"]
+    assert pretty["FunctionARN"]["Fn::GetAtt"][0] == "PrettyUrlsFunction"
+    assert "CustomErrorResponses" not in config  # no distribution-wide 403 -> index.html
+    (api,) = config["CacheBehaviors"]
+    assert api["PathPattern"] == "/api/*"
+    origin = next(o for o in config["Origins"] if o["Id"] == api["TargetOriginId"])
+    assert origin["OriginPath"] == {"Fn::Sub": "/${Stage}"}
+    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    policy = template["Resources"]["ApiCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert policy["DefaultTTL"] == 0  # honours the API's own Cache-Control
+    keyed = policy["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+    assert keyed == {"HeaderBehavior": "whitelist", "Headers": ["Authorization"]}
+    site_policy = template["Resources"]["SiteCachePolicy"]["Properties"]["CachePolicyConfig"]
+    assert site_policy["DefaultTTL"] >= 86400
+    viewer = config["ViewerCertificate"]["Fn::If"][1]
+    assert viewer["MinimumProtocolVersion"].startswith("TLSv1.2")
+
+
+def test_cloudfront_functions_rewrite_like_the_local_site(template: dict[str, Any]) -> None:
+    code = template["Resources"]["PrettyUrlsFunction"]["Properties"]["FunctionCode"]
+    strip = template["Resources"]["StripApiPrefixFunction"]["Properties"]["FunctionCode"]
+    # Each function in its own scope: both declare `handler`.
+    script = f"""
+var pretty = (function () {{ {code}; return handler; }})();
+var strip = (function () {{ {strip}; return handler; }})();
+function uri(fn, u) {{ return fn({{request: {{uri: u}}}}).uri; }}
+var cases = ["/", "/posts/x", "/posts/x/", "/static/app.js"];
+var out = cases.map(function (u) {{ return uri(pretty, u); }});
+out.push(uri(strip, "/api/posts"), uri(strip, "/api"));
+console.log(JSON.stringify(out));
+"""
+    node = shutil.which("node")
+    assert node, "node runs the CloudFront Functions' JavaScript here"
+    result = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    rewritten = json.loads(result.stdout)
+    cases = ["/", "/posts/x", "/posts/x/", "/static/app.js"]
+    assert rewritten[:4] == [pretty_url(case) for case in cases]
+    assert rewritten[4:] == ["/posts", "/"]
+
+
+def test_posts_table_is_global_with_streams_and_the_stacks_region(
+    template: dict[str, Any],
+) -> None:
+    table = template["Resources"]["PostsTable"]
+    assert table["Type"] == "AWS::DynamoDB::GlobalTable"
+    assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    for replicas in ({}, {"ReplicaRegion1": "eu-west-1"}):
+        regions = [
+            r["Region"] for r in resolved(template, table["Properties"]["Replicas"], replicas)
+        ]
+        assert regions[0] == "us-east-1"
+        assert len(regions) == 1 + len(replicas)
+
+
+def test_render_function_consumes_the_stream_safely(template: dict[str, Any]) -> None:
+    function = template["Resources"]["RenderSiteFunction"]["Properties"]
+    (event,) = function["Events"].values()
+    props = event["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": ["PostsTable", "StreamArn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 0 < props["MaximumRetryAttempts"] <= 10
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["RenderFailuresQueue", "Arn"]
+    }
+    statements = function["Policies"][0]["Statement"]
+    assert {s["Sid"] for s in statements} == {
+        "ReadPosts", "WritePages", "InvalidateEdge", "ReportFailures",
+    }  # fmt: skip
