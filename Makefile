@@ -17,7 +17,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help bootstrap run user reset test lint typecheck lock-check template-check build deploy-site \
+.PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site \
         unit contract integration e2e pytest bench deploy requirements clean
 
 help:  ## list the targets
@@ -48,6 +48,9 @@ run: bootstrap  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops 
 user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [AUTHOR=1] [PASSWORD=...]
 	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com [AUTHOR=1]"; exit 2; }
 	@$(PY) -m app.devstack user "$(EMAIL)" $(if $(AUTHOR),--author)
+
+outbox: bootstrap  ## show the emails the local stack sent (recipient, subject, text, HTML)
+	@$(PY) -m app.devstack outbox
 
 reset:  ## forget all local data (users, to-dos)
 	rm -rf .devstack

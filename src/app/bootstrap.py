@@ -17,13 +17,17 @@ from app.adapters.dynamodb_transport import (
 from app.adapters.ids import UlidGenerator
 from app.adapters.markdown import SafeMarkdown
 from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
+from app.adapters.ses_mail import SesMailer
 from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
+from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
+from app.domain.subscriptions import SubscriptionService
 from app.domain.todos import TodoService
-from app.settings import Settings, SiteSettings
+from app.domain.welcome import WelcomeSender
+from app.settings import Settings, SiteSettings, WelcomeSettings
 from app.site.render import CdnInvalidator, SiteRenderer
 
 
@@ -52,6 +56,7 @@ class Container:
     token_verifier: TokenVerifier | None
     storage: StorageService | None
     posts: PostService | None = None
+    subscriptions: SubscriptionService | None = None
     read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
@@ -97,10 +102,19 @@ def build_container(settings: Settings) -> Container:
             CursorCodec(settings.cursor_secret.get_secret_value().encode()),
             SystemClock(),
         )
+    subscriptions = None
+    if settings.subscribers_table:
+        subscriptions = _subscription_service(
+            settings.subscribers_table,
+            settings.region,
+            settings.aws_endpoint_url,
+            settings.cursor_secret.get_secret_value(),
+        )
     return Container(
         settings=settings,
         todos=todos,
         posts=posts,
+        subscriptions=subscriptions,
         token_verifier=verifier,
         storage=storage,
         read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
@@ -117,6 +131,32 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
         DynamoPostRepository(model, feed),
         S3SitePublisher.build(settings.region, settings.site_bucket, settings.aws_endpoint_url),
         invalidator,
+    )
+
+
+def _subscription_service(
+    table: str, region: str, endpoint: str | None, secret: str
+) -> SubscriptionService:
+    return SubscriptionService(
+        DynamoSubscriberRepository(bind_subscriber_model(table, region, endpoint)),
+        CursorCodec(secret.encode()),
+        SystemClock(),
+    )
+
+
+def build_welcome_sender(settings: WelcomeSettings) -> WelcomeSender:
+    """The welcome function's collaborators: subscribers table, SES, the token signer."""
+    secret = settings.cursor_secret.get_secret_value()
+    repository = DynamoSubscriberRepository(
+        bind_subscriber_model(
+            settings.subscribers_table, settings.region, settings.aws_endpoint_url
+        )
+    )
+    return WelcomeSender(
+        repository,
+        SesMailer.build(settings.region, settings.sender_address, settings.aws_endpoint_url),
+        SubscriptionService(repository, CursorCodec(secret.encode()), SystemClock()),
+        settings.unsubscribe_url,
     )
 
 

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
+    subscribers_table: str = Field(default="", validation_alias="SUBSCRIBERS_TABLE")
     identity_pool_id: str = Field(default="", validation_alias="IDENTITY_POOL_ID")
     cognito_identity_endpoint_url: str | None = Field(
         default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
@@ -89,6 +90,25 @@ class SiteSettings(BaseSettings):
     site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
     distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+class WelcomeSettings(BaseSettings):
+    """What the welcome-email function reads."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    subscribers_table: str = Field(validation_alias="SUBSCRIBERS_TABLE", min_length=3)
+    sender_address: str = Field(validation_alias="SENDER_ADDRESS", min_length=3)
+    unsubscribe_url: str = Field(validation_alias="UNSUBSCRIBE_URL", min_length=8)
+    cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET", min_length=32)
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+@lru_cache(maxsize=1)
+def get_welcome_settings() -> WelcomeSettings:
+    """The welcome function's settings, read from the environment on first use."""
+    return WelcomeSettings()
 
 
 @lru_cache(maxsize=1)

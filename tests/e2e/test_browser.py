@@ -147,3 +147,37 @@ def test_a_hostile_post_runs_nothing(stack: tuple[dict[str, str], Path], page: P
     assert "<script>" in page.locator("article").inner_text()  # shown as text
     assert errors == []
     page.screenshot(path=SHOTS / "hostile-post.png", full_page=True)
+
+
+def test_the_subscribe_form_sends_exactly_one_welcome(
+    stack: tuple[dict[str, str], Path], page: Page
+) -> None:
+    outputs, state = stack
+    address = f"reader-{secrets.token_hex(3)}@example.com"
+    page.goto(outputs["SiteUrl"])
+    for _ in range(2):  # a second submission must not send a second email
+        page.get_by_label("Email address").fill(address)
+        page.get_by_role("button", name="Subscribe").click()
+        status = page.locator("#subscribe-status")
+        status.filter(has_text="Thanks").wait_for(timeout=10_000)
+    page.screenshot(path=SHOTS / "subscribed.png", full_page=True)
+    deadline = time.monotonic() + 20
+    while True:
+        outbox = subprocess.run(
+            [sys.executable, "-m", "app.devstack", "--state-dir", str(state), "outbox"],
+            env={"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout  # fmt: skip
+        if address in outbox or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    time.sleep(1.5)  # let a duplicate, if any, arrive
+    outbox = subprocess.run(
+        [sys.executable, "-m", "app.devstack", "--state-dir", str(state), "outbox"],
+        env={"PYTHONPATH": str(REPO_ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert outbox.count(f"To: {address}") == 1
+    assert "Subject: Welcome to MyBlog.com" in outbox
+    assert "--- text ---" in outbox
+    assert "--- html ---" in outbox

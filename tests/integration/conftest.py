@@ -17,7 +17,7 @@ from app.devstack.serve import serving_in_thread
 from app.devstack.site import site_app, upload_static
 from app.devstack.stack import stream_pumps
 from app.devstack.stream_pump import StreamPump
-from app.settings import get_site_settings
+from app.settings import get_site_settings, get_welcome_settings
 from tests.conftest import LocalAws
 
 
@@ -37,23 +37,33 @@ def client(api_url: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def site(local_aws: LocalAws, api_url: str) -> Iterator[tuple[str, list[StreamPump]]]:
-    """The local site origin (pages from the bucket, /api/*) and the stream pumps.
+def pumps(local_aws: LocalAws) -> dict[str, StreamPump]:
+    """The stack's stream pumps by function, each calling its handler as Lambda would.
 
-    The render function is imported as Lambda imports it, with the template's environment.
+    The handlers are imported as Lambda imports them, with the template's environment.
     """
     saved = dict(os.environ)
     os.environ.update(local_aws.api_environment())
     try:
         get_site_settings.cache_clear()
-        importlib.reload(importlib.import_module("app.handlers.render_site"))
-        pumps = stream_pumps(local_aws.stack)
+        get_welcome_settings.cache_clear()
+        for module in ("app.handlers.render_site", "app.handlers.welcome_email"):
+            importlib.reload(importlib.import_module(module))
+        built = stream_pumps(local_aws.stack)
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    return {pump.subscription.function_name: pump for pump in built}
+
+
+@pytest.fixture(scope="session")
+def site(
+    local_aws: LocalAws, pumps: dict[str, StreamPump]
+) -> Iterator[tuple[str, list[StreamPump]]]:
+    """The local site origin (pages from the bucket, /api/*) and the render pump."""
     s3 = boto3.client("s3", endpoint_url=local_aws.endpoint, region_name="us-east-1")
     bucket = local_aws.outputs["SiteBucketName"]
     upload_static(s3, bucket)
     api = create_app(build_container(local_aws.jwt_settings()))
     with serving_in_thread(site_app(api, s3, bucket), free_port()) as url:
-        yield url, pumps
+        yield url, [pumps["RenderSiteFunction"]]

@@ -453,3 +453,33 @@ def test_render_function_consumes_the_stream_safely(template: dict[str, Any]) ->
     assert {s["Sid"] for s in statements} == {
         "ReadPosts", "WritePages", "InvalidateEdge", "ReportFailures",
     }  # fmt: skip
+
+
+def test_welcome_function_consumes_only_inserts_safely(template: dict[str, Any]) -> None:
+    function = template["Resources"]["WelcomeEmailFunction"]["Properties"]
+    (event,) = function["Events"].values()
+    props = event["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": ["SubscribersTable", "StreamArn"]}
+    (pattern,) = props["FilterCriteria"]["Filters"]
+    assert json.loads(pattern["Pattern"]) == {"eventName": ["INSERT"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 0 < props["MaximumRetryAttempts"] <= 10
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["WelcomeFailuresQueue", "Arn"]
+    }
+    table = template["Resources"]["SubscribersTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    statements = {s["Sid"]: s for s in function["Policies"][0]["Statement"]}
+    assert statements["SendWelcome"]["Action"] == "ses:SendRawEmail"
+    assert "identity/${SenderAddress}" in statements["SendWelcome"]["Resource"]["Fn::Sub"]
+    identity = template["Resources"]["SenderIdentity"]["Properties"]
+    assert identity == {"EmailIdentity": {"Ref": "SenderAddress"}}
+
+
+def test_subscribing_is_throttled(template: dict[str, Any]) -> None:
+    settings = template["Resources"]["Api"]["Properties"]["MethodSettings"]
+    (subscribe,) = [s for s in settings if s["ResourcePath"] == "/~1subscriptions"]
+    assert subscribe["HttpMethod"] == "POST"
+    assert subscribe["ThrottlingRateLimit"] <= 10
+    assert subscribe["ThrottlingBurstLimit"] <= 20

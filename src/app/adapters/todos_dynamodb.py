@@ -15,7 +15,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import DeleteError, PutError, PynamoDBException
+from pynamodb.exceptions import DeleteError, PutError, PynamoDBException, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -255,7 +255,7 @@ def translated_errors() -> Iterator[None]:
     """Turn transport and throttling failures into StorageUnavailable; keep conditional failures."""
     try:
         yield
-    except (PutError, DeleteError) as exc:
+    except (PutError, DeleteError, UpdateError) as exc:
         if exc.cause_response_code == _CONDITION_FAILED:
             raise
         raise StorageUnavailable(type(exc).__name__) from exc

@@ -25,12 +25,15 @@ from app.domain.errors import (
 )
 from app.domain.identity import Unauthenticated
 from app.domain.posts import NotAnAuthor, SlugTaken
+from app.domain.subscriptions import InvalidEmail, InvalidUnsubscribeToken
 
 logger = logging.getLogger(__name__)
 
 _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotFound: (404, "Nothing exists here with this id."),
     SlugTaken: (409, "Another post already has this slug."),
+    InvalidEmail: (422, "That is not an email address we can send to."),
+    InvalidUnsubscribeToken: (400, "This unsubscribe link is invalid, expired or already used."),
     NotAnAuthor: (403, "Only members of the authors group may write posts."),
     VersionConflict: (412, "The resource changed since the ETag you sent; fetch it again."),
     InvalidCursor: (400, "The cursor is invalid for this query; start again without it."),

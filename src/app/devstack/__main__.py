@@ -129,6 +129,18 @@ def _user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outbox(args: argparse.Namespace) -> int:
+    from app.devstack.outbox import format_outbox, read_outbox
+
+    outputs_file = Path(args.state_dir) / "outputs.json"
+    if not outputs_file.exists():
+        print("the local stack is not running: start it with `make run`", file=sys.stderr)
+        return 2
+    outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
+    print(format_outbox(read_outbox(outputs["AwsEndpointUrl"])))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m app.devstack")
@@ -155,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--password", default=os.environ.get("PASSWORD") or None)
     user.add_argument("--author", action="store_true", help="add the user to the authors group")
     user.set_defaults(func=_user)
+    outbox = commands.add_parser("outbox", help="show every email the local SES sent")
+    outbox.set_defaults(func=_outbox)
     args = parser.parse_args(argv)
     if args.command == "user" and args.password is None:
         from app.devstack.users import DEFAULT_LOCAL_PASSWORD

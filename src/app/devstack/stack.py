@@ -173,6 +173,8 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
             **aws_environment(emulator.url, config.region),
             # No DAX locally: the same read path goes through a cache with DAX's semantics.
             "LOCAL_READ_CACHE": "1",
+            # Links in emails point at the local site origin (CloudFront's part locally).
+            "UNSUBSCRIBE_URL": f"{config.site_url}api/subscriptions/unsubscribe",
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY": config.identity_url,
             # Locally the app verifies ID tokens itself against the emulator's JWKS (loopback only).
             "AUTH_MODE": "jwt",

@@ -87,6 +87,7 @@ def render_home(posts: list[Post]) -> str:
 <label for="email">Email address</label>
 <input id="email" name="email" type="email" required autocomplete="email">
 <button type="submit">Subscribe</button>
-<p id="subscribe-status" role="status">Subscriptions are coming soon.</p>
+<p id="subscribe-status" role="status">
+Subscribing needs JavaScript. The address is used for the newsletter only.</p>
 </form></section>"""
     return _page(SITE_NAME, "A blog, rendered to static pages.", main, "/")

@@ -30,4 +30,31 @@
         });
     });
   }
+
+  var form = document.getElementById("subscribe-form");
+  var status = document.getElementById("subscribe-status");
+  if (form && status) {
+    status.textContent = "";
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var email = form.elements.namedItem("email").value;
+      status.textContent = "Subscribing…";
+      fetch("/api/subscriptions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ email: email })
+      }).then(function (r) {
+        if (r.status === 202) {
+          status.textContent = "Thanks! Check your inbox for a welcome email.";
+          form.reset();
+        } else {
+          return r.json().then(function (problem) {
+            status.textContent = problem.detail || "That did not work; please try again.";
+          });
+        }
+      }).catch(function () {
+        status.textContent = "That did not work; please try again.";
+      });
+    });
+  }
 })();

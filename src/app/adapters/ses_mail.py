@@ -1,0 +1,46 @@
+"""Email through SES (SendRawEmail: one message with a text and an HTML part)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from app.domain.errors import DependencyUnavailable
+
+
+class SesMailer:
+    """Sends multipart mail from one verified sender."""
+
+    def __init__(self, ses: Any, sender: str) -> None:
+        self._ses = ses
+        self._sender = sender
+
+    @classmethod
+    def build(cls, region: str, sender: str, endpoint_url: str | None) -> SesMailer:
+        """With its own SES client."""
+        import boto3  # only the welcome function loads boto3
+
+        return cls(boto3.client("ses", region_name=region, endpoint_url=endpoint_url), sender)
+
+    def send(self, to: str, subject: str, text: str, html: str, headers: dict[str, str]) -> str:
+        """Send; returns SES's message id. DependencyUnavailable when SES refuses or fails."""
+        message = EmailMessage()
+        message["From"] = self._sender
+        message["To"] = to
+        message["Subject"] = subject
+        for name, value in headers.items():
+            message[name] = value
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        try:
+            response = self._ses.send_raw_email(
+                Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
+            )
+        except ClientError as exc:
+            raise DependencyUnavailable(exc.response["Error"]["Code"]) from exc
+        except BotoCoreError as exc:
+            raise DependencyUnavailable(type(exc).__name__) from exc
+        message_id: str = response["MessageId"]
+        return message_id
