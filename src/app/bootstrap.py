@@ -15,19 +15,22 @@ from app.adapters.dynamodb_transport import (
     dynamodb_client_factory,
 )
 from app.adapters.ids import UlidGenerator
+from app.adapters.images import make_thumbnails
 from app.adapters.markdown import SafeMarkdown
+from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
 from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
 from app.adapters.ses_mail import SesMailer
 from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
 from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
+from app.domain.photos import PhotoService, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
 from app.domain.subscriptions import SubscriptionService
 from app.domain.todos import TodoService
 from app.domain.welcome import WelcomeSender
-from app.settings import Settings, SiteSettings, WelcomeSettings
+from app.settings import PhotoSettings, Settings, SiteSettings, WelcomeSettings
 from app.site.render import CdnInvalidator, SiteRenderer
 
 
@@ -57,6 +60,7 @@ class Container:
     storage: StorageService | None
     posts: PostService | None = None
     subscriptions: SubscriptionService | None = None
+    photos: PhotoService | None = None
     read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
@@ -102,6 +106,20 @@ def build_container(settings: Settings) -> Container:
             CursorCodec(settings.cursor_secret.get_secret_value().encode()),
             SystemClock(),
         )
+    photos = None
+    if settings.photos_table and settings.photos_bucket and settings.posts_table:
+        post_model, feed = bind_post_model(
+            settings.posts_table, settings.region, settings.aws_endpoint_url
+        )
+        photos = PhotoService(
+            DynamoPhotoRepository(
+                bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
+            ),
+            DynamoPostRepository(post_model, feed),
+            S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
+            UlidGenerator(),
+            SystemClock(),
+        )
     subscriptions = None
     if settings.subscribers_table:
         subscriptions = _subscription_service(
@@ -115,6 +133,7 @@ def build_container(settings: Settings) -> Container:
         todos=todos,
         posts=posts,
         subscriptions=subscriptions,
+        photos=photos,
         token_verifier=verifier,
         storage=storage,
         read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
@@ -127,10 +146,16 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
     invalidator: CdnInvalidator = NoEdge()
     if settings.distribution_id:
         invalidator = CloudFrontInvalidator.build(settings.region, settings.distribution_id)
+    photos = None
+    if settings.photos_table:
+        photos = DynamoPhotoRepository(
+            bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
+        )
     return SiteRenderer(
         DynamoPostRepository(model, feed),
         S3SitePublisher.build(settings.region, settings.site_bucket, settings.aws_endpoint_url),
         invalidator,
+        photos,
     )
 
 
@@ -141,6 +166,17 @@ def _subscription_service(
         DynamoSubscriberRepository(bind_subscriber_model(table, region, endpoint)),
         CursorCodec(secret.encode()),
         SystemClock(),
+    )
+
+
+def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
+    """The thumbnail function's collaborators: photos table, photos bucket, Pillow."""
+    return Thumbnailer(
+        DynamoPhotoRepository(
+            bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
+        ),
+        S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
+        make_thumbnails,
     )
 
 

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
     subscribers_table: str = Field(default="", validation_alias="SUBSCRIBERS_TABLE")
+    photos_table: str = Field(default="", validation_alias="PHOTOS_TABLE")
+    photos_bucket: str = Field(default="", validation_alias="PHOTOS_BUCKET")
     identity_pool_id: str = Field(default="", validation_alias="IDENTITY_POOL_ID")
     cognito_identity_endpoint_url: str | None = Field(
         default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
@@ -89,7 +91,25 @@ class SiteSettings(BaseSettings):
     posts_table: str = Field(validation_alias="POSTS_TABLE", min_length=3)
     site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
     distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
+    photos_table: str = Field(default="", validation_alias="PHOTOS_TABLE")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+class PhotoSettings(BaseSettings):
+    """What the thumbnail function reads."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    photos_table: str = Field(validation_alias="PHOTOS_TABLE", min_length=3)
+    photos_bucket: str = Field(validation_alias="PHOTOS_BUCKET", min_length=3)
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+@lru_cache(maxsize=1)
+def get_photo_settings() -> PhotoSettings:
+    """The thumbnail function's settings, read from the environment on first use."""
+    return PhotoSettings()
 
 
 class WelcomeSettings(BaseSettings):

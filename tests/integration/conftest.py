@@ -13,11 +13,12 @@ import pytest
 from app.api.app import create_app
 from app.bootstrap import build_container
 from app.devstack.emulator import free_port
+from app.devstack.s3_pump import S3EventPump
 from app.devstack.serve import serving_in_thread
 from app.devstack.site import site_app, upload_static
-from app.devstack.stack import stream_pumps
+from app.devstack.stack import s3_pumps, stream_pumps
 from app.devstack.stream_pump import StreamPump
-from app.settings import get_site_settings, get_welcome_settings
+from app.settings import get_photo_settings, get_site_settings, get_welcome_settings
 from tests.conftest import LocalAws
 
 
@@ -37,8 +38,8 @@ def client(api_url: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def pumps(local_aws: LocalAws) -> dict[str, StreamPump]:
-    """The stack's stream pumps by function, each calling its handler as Lambda would.
+def pumps(local_aws: LocalAws) -> dict[str, list[StreamPump]]:
+    """The stack's stream pumps by function (one per event source), calling its handler.
 
     The handlers are imported as Lambda imports them, with the template's environment.
     """
@@ -47,23 +48,39 @@ def pumps(local_aws: LocalAws) -> dict[str, StreamPump]:
     try:
         get_site_settings.cache_clear()
         get_welcome_settings.cache_clear()
-        for module in ("app.handlers.render_site", "app.handlers.welcome_email"):
+        get_photo_settings.cache_clear()
+        for module in (
+            "app.handlers.render_site",
+            "app.handlers.welcome_email",
+            "app.handlers.thumbnails",
+        ):
             importlib.reload(importlib.import_module(module))
         built = stream_pumps(local_aws.stack)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return {pump.subscription.function_name: pump for pump in built}
+    by_function: dict[str, list[StreamPump]] = {}
+    for pump in built:
+        by_function.setdefault(pump.subscription.function_name, []).append(pump)
+    return by_function
+
+
+@pytest.fixture(scope="session")
+def photo_events(local_aws: LocalAws, pumps: dict[str, list[StreamPump]]) -> S3EventPump:
+    """The thumbnail function fed from the photos bucket's notification queue."""
+    (pump,) = s3_pumps(local_aws.stack)  # handlers were imported with the environment above
+    return pump
 
 
 @pytest.fixture(scope="session")
 def site(
-    local_aws: LocalAws, pumps: dict[str, StreamPump]
+    local_aws: LocalAws, pumps: dict[str, list[StreamPump]]
 ) -> Iterator[tuple[str, list[StreamPump]]]:
     """The local site origin (pages from the bucket, /api/*) and the render pump."""
     s3 = boto3.client("s3", endpoint_url=local_aws.endpoint, region_name="us-east-1")
     bucket = local_aws.outputs["SiteBucketName"]
     upload_static(s3, bucket)
     api = create_app(build_container(local_aws.jwt_settings()))
-    with serving_in_thread(site_app(api, s3, bucket), free_port()) as url:
-        yield url, [pumps["RenderSiteFunction"]]
+    photos = local_aws.outputs["PhotosBucketName"]
+    with serving_in_thread(site_app(api, s3, bucket, photos), free_port()) as url:
+        yield url, pumps["RenderSiteFunction"]

@@ -35,8 +35,9 @@ def new_address() -> str:
 
 
 @pytest.fixture
-def welcome(pumps: dict[str, StreamPump]) -> StreamPump:
-    return pumps["WelcomeEmailFunction"]
+def welcome(pumps: dict[str, list[StreamPump]]) -> StreamPump:
+    (pump,) = pumps["WelcomeEmailFunction"]
+    return pump
 
 
 def test_subscribe_sends_exactly_one_welcome_with_both_parts(

@@ -387,8 +387,10 @@ def test_one_distribution_site_default_and_api_behaviour(template: dict[str, Any
     (pretty,) = default["FunctionAssociations"]
     assert pretty["FunctionARN"]["Fn::GetAtt"][0] == "PrettyUrlsFunction"
     assert "CustomErrorResponses" not in config  # no distribution-wide 403 -> index.html
-    (api,) = config["CacheBehaviors"]
-    assert api["PathPattern"] == "/api/*"
+    behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    assert set(behaviours) == {"/api/*", "/thumbnails/*"}
+    assert "FunctionAssociations" not in behaviours["/thumbnails/*"]
+    api = behaviours["/api/*"]
     origin = next(o for o in config["Origins"] if o["Id"] == api["TargetOriginId"])
     assert origin["OriginPath"] == {"Fn::Sub": "/${Stage}"}
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
@@ -440,8 +442,12 @@ def test_posts_table_is_global_with_streams_and_the_stacks_region(
 
 def test_render_function_consumes_the_stream_safely(template: dict[str, Any]) -> None:
     function = template["Resources"]["RenderSiteFunction"]["Properties"]
-    (event,) = function["Events"].values()
-    props = event["Properties"]
+    events = function["Events"]
+    assert set(events) == {"PostsChanged", "PhotoReady"}
+    assert events["PhotoReady"]["Properties"]["Stream"] == {
+        "Fn::GetAtt": ["PhotosTable", "StreamArn"]
+    }
+    props = events["PostsChanged"]["Properties"]
     assert props["Stream"] == {"Fn::GetAtt": ["PostsTable", "StreamArn"]}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert props["BisectBatchOnFunctionError"] is True
@@ -483,3 +489,20 @@ def test_subscribing_is_throttled(template: dict[str, Any]) -> None:
     assert subscribe["HttpMethod"] == "POST"
     assert subscribe["ThrottlingRateLimit"] <= 10
     assert subscribe["ThrottlingBurstLimit"] <= 20
+
+
+def test_thumbnails_cannot_loop_and_the_bucket_has_a_fixed_name(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    bucket_name = resources["PhotosBucket"]["Properties"]["BucketName"]
+    assert bucket_name == {"Fn::Sub": "serverless-reference-${Stage}-photos-${AWS::AccountId}"}
+    function = resources["ThumbnailFunction"]["Properties"]
+    (event,) = function["Events"].values()
+    assert event["Properties"]["Filter"]["S3Key"]["Rules"] == [
+        {"Name": "prefix", "Value": "uploads/"}
+    ]
+    statements = {s["Sid"]: s for s in function["Policies"][0]["Statement"]}
+    assert statements["ReadUploads"]["Resource"]["Fn::Sub"].endswith("/uploads/*")
+    assert statements["WriteThumbnails"]["Resource"]["Fn::Sub"].endswith("/thumbnails/*")
+    # No !Ref to the bucket from the function: that would be a circular dependency.
+    assert "PhotosBucket" not in json.dumps(function["Policies"])
+    assert "PhotosBucket" not in json.dumps(function["Environment"])

@@ -7,7 +7,7 @@ from fastapi.routing import APIRoute
 
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.api.routers import health, me, posts, subscriptions, todos
+from app.api.routers import health, me, photos, posts, subscriptions, todos
 from app.api.validators import ConditionalGetMiddleware
 from app.bootstrap import Container
 
@@ -31,7 +31,14 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_error_handlers(app)
-    routers = [health.router, todos.router, me.router, posts.router, subscriptions.router]
+    routers = [
+        health.router,
+        todos.router,
+        me.router,
+        posts.router,
+        photos.router,
+        subscriptions.router,
+    ]
     for router in routers:
         app.include_router(router)
     # For the 405 `Allow` header: every method each path serves, across routes.

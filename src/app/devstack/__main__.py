@@ -24,6 +24,7 @@ from app.devstack.stack import (
     REPO_ROOT,
     RunningStack,
     StackConfig,
+    s3_pumps,
     start_stack,
     stream_pumps,
     write_outputs,
@@ -65,7 +66,14 @@ def _run(args: argparse.Namespace) -> int:
         api_server = local_server(api, config.api_port, tls)
         identity_server = local_server(stack.identity.app(), config.identity_port)
         site_server = local_server(
-            site_app(api, _s3(stack), stack.outputs["SiteBucketName"]), config.site_port, tls
+            site_app(
+                api,
+                _s3(stack),
+                stack.outputs["SiteBucketName"],
+                stack.outputs["PhotosBucketName"],
+            ),
+            config.site_port,
+            tls,
         )
         progress(f"serving the API on {config.api_url} and the site on {config.site_url}")
 
@@ -111,7 +119,7 @@ def _start_site(
         progress("seeding demo posts and rendering the site from the posts stream")
     for pump in pumps:
         pump.drain(timeout=60)
-    thread = PumpThread(pumps)
+    thread = PumpThread([*pumps, *s3_pumps(stack)])
     thread.start()
     return thread
 

@@ -39,6 +39,15 @@ class StreamSource:
     properties: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class S3Source:
+    """A function's S3 event source, delivered locally through an SQS queue."""
+
+    function: str
+    handler: str
+    queue_url: str
+
+
 @dataclass
 class Provisioned:
     """Physical ids and attributes of what was created, and the template's Outputs evaluated."""
@@ -52,6 +61,7 @@ class Provisioned:
     identity_pools: dict[str, IdentityPoolSpec] = field(default_factory=dict)
     queue_urls: dict[str, str] = field(default_factory=dict)  # queue ARN -> URL
     stream_sources: list[StreamSource] = field(default_factory=list)
+    s3_sources: list[S3Source] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -146,6 +156,10 @@ class Provisioner:
                     key: str(resolver.resolve(value)) for key, value in merged.items()
                 }
                 for event in resource["Properties"].get("Events", {}).values():
+                    if event["Type"] == "S3":
+                        result.s3_sources.append(
+                            self._s3_notification(logical_id, resource, event, result)
+                        )
                     if event["Type"] == "DynamoDB":
                         result.stream_sources.append(
                             StreamSource(
@@ -394,6 +408,32 @@ class Provisioner:
             authenticated_policies=result.role_policies.get(role_logical_id or "", []),
         )
         result.refs[logical_id] = spec.identity_pool_id
+
+    def _s3_notification(
+        self,
+        function: str,
+        resource: dict[str, Any],
+        event: dict[str, Any],
+        result: Provisioned,
+    ) -> S3Source:
+        """moto runs no function: the bucket notifies a queue, which the local pump reads."""
+        props = self._resolver(result).resolve(event["Properties"])
+        queue = f"{self._stack_name}-{function}-s3-events"
+        self._queue(queue, {"QueueName": queue}, result)
+        events = props["Events"] if isinstance(props["Events"], list) else [props["Events"]]
+        rules = props.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        configuration: Any = {
+            "QueueArn": result.attributes[(queue, "Arn")],
+            "Events": events,
+        }
+        if rules:
+            configuration["Filter"] = {"Key": {"FilterRules": rules}}
+        s3 = self._session.client("s3", endpoint_url=self._endpoint_url)
+        s3.put_bucket_notification_configuration(
+            Bucket=props["Bucket"],
+            NotificationConfiguration={"QueueConfigurations": [configuration]},
+        )
+        return S3Source(function, resource["Properties"]["Handler"], result.refs[queue])
 
     def _queue(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         props = self._resolver(result).resolve(props)

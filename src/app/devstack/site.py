@@ -83,13 +83,18 @@ def seed_demo_posts(posts: PostService) -> int:
     return len(DEMO_POSTS)
 
 
-def site_app(api: ASGIApp, s3: Any, bucket: str) -> Starlette:
-    """One origin: `/api/*` -> the API, the rest -> the site bucket."""
+def site_app(api: ASGIApp, s3: Any, bucket: str, photos_bucket: str | None = None) -> Starlette:
+    """One origin: `/api/*` -> the API, `/thumbnails/*` -> the photos bucket, the rest -> site."""
 
     async def page(request: Request) -> Response:
-        key = pretty_url(request.url.path).lstrip("/")
+        path = request.url.path
+        source = bucket
+        if photos_bucket and path.startswith("/thumbnails/"):
+            source, key = photos_bucket, path.lstrip("/")
+        else:
+            key = pretty_url(path).lstrip("/")
         try:
-            obj = s3.get_object(Bucket=bucket, Key=key)
+            obj = s3.get_object(Bucket=source, Key=key)
         except s3.exceptions.NoSuchKey:
             return Response(
                 "<!doctype html><title>Not found</title><h1>Not found</h1>",

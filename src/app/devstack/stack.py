@@ -16,6 +16,7 @@ from app.devstack.cfn import load_template
 from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
 from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
+from app.devstack.s3_pump import S3EventPump, S3Subscription
 from app.devstack.stream_pump import StreamPump, StreamSubscription
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -234,6 +235,23 @@ def write_outputs(config: StackConfig, outputs: dict[str, str]) -> None:
 def _count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _ in handle)
+
+
+def s3_pumps(stack: RunningStack) -> list[S3EventPump]:
+    """One pump per S3 event source; import handlers only once the environment is set."""
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=stack.emulator.url,
+        region_name=stack.outputs["Region"],
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    pumps = []
+    for source in stack.provisioned.s3_sources:
+        module_name, _, function = source.handler.rpartition(".")
+        handler = getattr(importlib.import_module(module_name), function)
+        pumps.append(S3EventPump(S3Subscription(source.function, source.queue_url, handler), sqs))
+    return pumps
 
 
 def stream_pumps(stack: RunningStack) -> list[StreamPump]:

@@ -14,9 +14,9 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -223,10 +223,17 @@ class StreamPump:
         self._sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(message, default=str))
 
 
+class Pollable(Protocol):
+    """A pump: one round of work per call, returning how many invocations it made."""
+
+    def poll(self) -> int:
+        """Do one round."""
+
+
 class PumpThread:
     """Runs pumps in the background until stopped (the local stack)."""
 
-    def __init__(self, pumps: list[StreamPump], interval: float = 0.25) -> None:
+    def __init__(self, pumps: Sequence[Pollable], interval: float = 0.25) -> None:
         self._pumps = pumps
         self._interval = interval
         self._stop = threading.Event()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from app.domain.photos import Photo
 from app.domain.posts import Post
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -49,14 +50,28 @@ def post_path(slug: str) -> str:
     return f"posts/{slug}/index.html"
 
 
-def render_post(post: Post) -> str:
-    """A post's page; `post.html` is already sanitized."""
+def _figures(photos: list[Photo]) -> str:
+    ready = [p for p in photos if p.status == "ready" and "256" in p.thumbnails]
+    if not ready:
+        return ""
+    items = "\n".join(
+        f'<li><a href="{escape(p.thumbnails.get("1024", p.thumbnails["256"]))}">'
+        f'<img src="{escape(p.thumbnails["256"])}" alt="Photo {n} of this post" loading="lazy">'
+        "</a></li>"
+        for n, p in enumerate(ready, 1)
+    )
+    return f'<section aria-label="Photos"><ul class="photos">\n{items}\n</ul></section>'
+
+
+def render_post(post: Post, photos: list[Photo] | None = None) -> str:
+    """A post's page with its photos' thumbnails; `post.html` is already sanitized."""
     main = f"""<article>
 <h1>{escape(post.title)}</h1>
 <p class="meta">Published {_date(post)}</p>
 <div class="body">
 {post.html}
 </div>
+{_figures(photos or [])}
 </article>
 <p><a href="/">All posts</a></p>"""
     description = post.summary or post.title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from app.domain.photos import PhotoRepository
 from app.domain.ports import PostRepository
 from app.site.pages import HOME_POSTS, post_path, render_home, render_post
 
@@ -31,11 +32,16 @@ class SiteRenderer:
     """Renders from the table's current state, so redelivered or reordered events converge."""
 
     def __init__(
-        self, posts: PostRepository, publisher: SitePublisher, invalidator: CdnInvalidator
+        self,
+        posts: PostRepository,
+        publisher: SitePublisher,
+        invalidator: CdnInvalidator,
+        photos: PhotoRepository | None = None,
     ) -> None:
         self._posts = posts
         self._publisher = publisher
         self._invalidator = invalidator
+        self._photos = photos
 
     def refresh_post(self, slug: str) -> str:
         """Render the post's page, or remove it when the post is gone; returns its path."""
@@ -44,7 +50,8 @@ class SiteRenderer:
         if post is None:
             self._publisher.delete_page(path)
         else:
-            self._publisher.put_page(path, render_post(post))
+            photos = self._photos.list_for(slug) if self._photos else []
+            self._publisher.put_page(path, render_post(post, photos))
         return path
 
     def refresh_all(self) -> int:

@@ -1,0 +1,107 @@
+"""The photos service: authors upload straight to S3; everyone sees the thumbnails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from app.api.deps import ContainerDep, CurrentUser
+from app.api.errors import PROBLEM_RESPONSES
+from app.domain.errors import DependencyUnavailable
+from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService
+
+router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
+
+
+def get_photos(container: ContainerDep) -> PhotoService:
+    """The photo use cases (needs PHOTOS_TABLE and PHOTOS_BUCKET)."""
+    if container.photos is None:
+        raise DependencyUnavailable("photos are not configured")
+    return container.photos
+
+
+PhotosDep = Annotated[PhotoService, Depends(get_photos)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class PhotoOut(_Out):
+    """A photo: `pending` until thumbnailed, then `ready` (with thumbnails) or `failed`."""
+
+    photo_id: str
+    status: str
+    reason: str = ""
+    thumbnails: dict[str, str] = Field(description="Largest side in px -> URL path.")
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, photo: Photo) -> PhotoOut:
+        """Represent a domain photo."""
+        return cls(
+            photo_id=photo.photo_id,
+            status=photo.status,
+            reason=photo.reason,
+            thumbnails=photo.thumbnails,
+            created_at=photo.created_at,
+        )
+
+
+class Upload(_Out):
+    """POST the file as multipart/form-data to `url` with these `fields` first, `file` last."""
+
+    url: str
+    fields: dict[str, str]
+    max_bytes: int = MAX_UPLOAD_BYTES
+    content_types: list[str] = Field(default_factory=lambda: list(ALLOWED_TYPES))
+
+
+class UploadTicketOut(_Out):
+    """The pending photo and how to upload it."""
+
+    photo: PhotoOut
+    upload: Upload
+
+
+class PhotoList(_Out):
+    """A post's photos, oldest first."""
+
+    items: list[PhotoOut]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UploadTicketOut,
+    operation_id="createPhotoUpload",
+    summary="Start a photo upload (authors)",
+    responses={k: PROBLEM_RESPONSES[k] for k in (401, 403, 404, 503)},
+)
+def create_photo_upload(
+    slug: str, user: CurrentUser, photos: PhotosDep, response: Response
+) -> UploadTicketOut:
+    """A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo."""
+    ticket = photos.request_upload(user, slug)
+    response.headers["Cache-Control"] = "no-store"
+    return UploadTicketOut(
+        photo=PhotoOut.of(ticket.photo), upload=Upload(url=ticket.url, fields=ticket.fields)
+    )
+
+
+@router.get(
+    "",
+    response_model=PhotoList,
+    operation_id="listPhotos",
+    summary="A post's photos and their status",
+    responses={k: PROBLEM_RESPONSES[k] for k in (503,)},
+    openapi_extra={"security": []},
+)
+def list_photos(slug: str, photos: PhotosDep, response: Response) -> PhotoList:
+    """Public."""
+    response.headers["Cache-Control"] = "public, max-age=10, s-maxage=10"
+    return PhotoList(items=[PhotoOut.of(p) for p in photos.photos_of(slug)])

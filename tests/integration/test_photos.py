@@ -1,0 +1,158 @@
+"""Photo uploads through a presigned POST, thumbnails from the S3 event, hostile files refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from PIL import Image
+
+from app.devstack.s3_pump import S3EventPump
+from app.devstack.stream_pump import LocalLambdaContext, StreamPump
+from tests.conftest import EVENTS, LocalAws, SignedIn
+
+
+@pytest.fixture(scope="module")
+def author(sign_up: Callable[..., SignedIn]) -> SignedIn:
+    return sign_up(author=True)
+
+
+@pytest.fixture(scope="module")
+def slug(client: httpx.Client, author: SignedIn) -> str:
+    name = f"photos-{secrets.token_hex(3)}"
+    body = {"slug": name, "title": "With photos", "body": "Look."}
+    assert client.post("/posts", json=body, headers=author.headers).status_code == 201
+    return name
+
+
+@pytest.fixture(scope="module")
+def s3(local_aws: LocalAws) -> Any:
+    return boto3.client("s3", endpoint_url=local_aws.endpoint, region_name="us-east-1")
+
+
+def jpeg_with_exif(width: int = 1200, height: int = 800) -> bytes:
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 CW to display
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0)}  # a GPS block
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def upload(
+    client: httpx.Client, author: SignedIn, slug: str, data: bytes, content_type: str
+) -> dict[str, Any]:
+    ticket = client.post(f"/posts/{slug}/photos", headers=author.headers)
+    assert ticket.status_code == 201, ticket.text
+    body: dict[str, Any] = ticket.json()
+    assert body["photo"]["status"] == "pending"
+    fields = {**body["upload"]["fields"], "Content-Type": content_type}
+    posted = httpx.post(body["upload"]["url"], data=fields, files={"file": ("photo", data)})
+    assert posted.status_code in (200, 204), posted.text
+    return body
+
+
+def photo_state(client: httpx.Client, slug: str, photo_id: str) -> dict[str, Any]:
+    items = client.get(f"/posts/{slug}/photos").json()["items"]
+    state: dict[str, Any] = next(p for p in items if p["photoId"] == photo_id)
+    return state
+
+
+def test_upload_makes_upright_metadata_free_thumbnails_and_the_page_shows_them(
+    client: httpx.Client,
+    author: SignedIn,
+    slug: str,
+    s3: Any,
+    local_aws: LocalAws,
+    photo_events: S3EventPump,
+    site: tuple[str, list[StreamPump]],
+) -> None:
+    ticket = upload(client, author, slug, jpeg_with_exif(), "image/jpeg")
+    assert ticket["upload"]["fields"]["key"] == f"uploads/{slug}/{ticket['photo']['photoId']}"
+    photo_events.drain()
+    state = photo_state(client, slug, ticket["photo"]["photoId"])
+    assert state["status"] == "ready", state
+    assert set(state["thumbnails"]) == {"256", "1024"}
+    bucket = local_aws.outputs["PhotosBucketName"]
+    for size, path in state["thumbnails"].items():
+        assert path.startswith("/thumbnails/")
+        blob = s3.get_object(Bucket=bucket, Key=path.lstrip("/"))["Body"].read()
+        with Image.open(io.BytesIO(blob)) as thumb:
+            assert max(thumb.size) <= int(size)
+            assert thumb.size[1] > thumb.size[0]  # EXIF orientation applied: portrait now
+            assert not thumb.getexif()  # no EXIF, no GPS
+            assert "icc_profile" not in thumb.info
+    url, render = site
+    for pump in render:
+        pump.drain()
+    with httpx.Client(base_url=url) as http:
+        page = http.get(f"/posts/{slug}/").text
+        assert state["thumbnails"]["256"] in page
+        assert http.get(state["thumbnails"]["256"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "reason"),
+    [
+        (b"definitely not an image", "image/jpeg", "not an image"),
+        (jpeg_with_exif()[:2000], "image/jpeg", "damaged or truncated image"),
+        (b"GIF89a" + b"\x00" * 64, "image/gif", "not an image"),
+        ("gif", "image/gif", "unsupported format: GIF"),
+        ("bomb", "image/png", "image too large (decompression bomb limit)"),
+    ],
+)
+def test_bad_files_are_marked_failed_with_a_reason(
+    client: httpx.Client,
+    author: SignedIn,
+    slug: str,
+    photo_events: S3EventPump,
+    data: bytes | str,
+    content_type: str,
+    reason: str,
+) -> None:
+    if data == "gif":
+        out = io.BytesIO()
+        Image.new("P", (32, 32)).save(out, "GIF")
+        data = out.getvalue()
+    elif data == "bomb":
+        out = io.BytesIO()
+        Image.new("1", (9000, 9000)).save(out, "PNG")  # 81 MP of nothing: tiny file, huge image
+        data = out.getvalue()
+    assert isinstance(data, bytes)
+    ticket = upload(client, author, slug, data, content_type)
+    photo_events.drain()
+    state = photo_state(client, slug, ticket["photo"]["photoId"])
+    assert (state["status"], state["reason"]) == ("failed", reason)
+    assert photo_events.dropped == 0  # marked, not retried
+
+
+def test_only_authors_may_upload(
+    client: httpx.Client, sign_up: Callable[..., SignedIn], slug: str
+) -> None:
+    reader = sign_up()
+    assert client.post(f"/posts/{slug}/photos", headers=reader.headers).status_code == 403
+    assert (
+        client.post("/posts/no-such-post/photos", headers=sign_up(author=True).headers).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome"), [("photo_uploaded", "unknown"), ("own_thumbnail_created", "ignored")]
+)
+def test_recorded_s3_events(
+    photo_events: S3EventPump, s3: Any, local_aws: LocalAws, name: str, outcome: str
+) -> None:
+    event = json.loads((EVENTS / "s3" / f"{name}.json").read_text())
+    bucket = local_aws.outputs["PhotosBucketName"]
+    before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+    response = photo_events.subscription.handler(event, LocalLambdaContext("ThumbnailFunction"))
+    assert response == {"outcomes": {outcome: 1}}
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == before  # nothing written
