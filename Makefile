@@ -17,7 +17,7 @@ STAGE ?= dev
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site \
+.PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
         unit contract integration e2e pytest bench deploy requirements clean
 
 help:  ## list the targets
@@ -104,6 +104,13 @@ bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baseli
 	@$(PY) -m bench.coldstart
 	@$(PY) -m bench.warm
 	@$(PY) -m bench.read_cache
+
+bench-images: bootstrap  ## thumbnails beside libvips (installs Debian's libvips and pyvips)
+	@test -e /usr/lib/x86_64-linux-gnu/libvips.so.42 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips42 >/dev/null; }
+	@$(UV) sync --frozen --quiet --python "$(PY313)" --group bench
+	@$(PY) -m bench.thumbnails
+	@$(UV) sync --frozen --quiet --python "$(PY313)"
 
 deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
 	@$(PY) -m app.devstack.deploy_site --stack-name serverless-reference-$(STAGE)
