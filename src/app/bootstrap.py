@@ -15,8 +15,6 @@ from app.adapters.dynamodb_transport import (
     dynamodb_client_factory,
 )
 from app.adapters.ids import UlidGenerator
-from app.adapters.images import make_thumbnails
-from app.adapters.markdown import SafeMarkdown
 from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
 from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
 from app.adapters.ses_mail import SesMailer
@@ -97,6 +95,8 @@ def build_container(settings: Settings) -> Container:
         )
     posts = None
     if settings.posts_table:
+        from app.adapters.markdown import SafeMarkdown  # only functions that serve the blog
+
         model, feed = bind_post_model(
             settings.posts_table, settings.region, settings.aws_endpoint_url
         )
@@ -171,6 +171,8 @@ def _subscription_service(
 
 def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
     """The thumbnail function's collaborators: photos table, photos bucket, Pillow."""
+    from app.adapters.images import make_thumbnails  # Pillow loads only where it is used
+
     return Thumbnailer(
         DynamoPhotoRepository(
             bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
