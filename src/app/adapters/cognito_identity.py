@@ -6,8 +6,6 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-import botocore.session
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from app.domain.errors import DependencyUnavailable, IdentityRejected
@@ -66,6 +64,11 @@ class CognitoIdentityDirectory:
     def _cognito(self) -> Any:
         with self._lock:
             if self._client is None:
+                # botocore.session pulls in botocore.client and its docs (~100 ms): load it
+                # on the first /me/storage call, not on every function's cold start.
+                import botocore.session
+                from botocore.config import Config
+
                 self._client = botocore.session.get_session().create_client(
                     "cognito-identity",
                     region_name=self._region,
