@@ -8,7 +8,7 @@ from typing import Any
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.models import Model
 
-from app.adapters.todos_dynamodb import translated_errors
+from app.adapters.todos_dynamodb import bind_to_table, translated_errors
 from app.domain.photos import Photo
 
 
@@ -31,15 +31,7 @@ def bind_photo_model(table_name: str, region: str, host: str | None = None) -> t
         class Meta:
             pass
 
-    for name, value in {
-        "table_name": table_name,
-        "region": region,
-        "host": host,
-        "connect_timeout_seconds": 2,
-        "read_timeout_seconds": 5,
-        "max_retry_attempts": 3,
-    }.items():
-        setattr(BoundPhotoItem.Meta, name, value)
+    bind_to_table(BoundPhotoItem, table_name, region, host)
     return BoundPhotoItem
 
 

@@ -7,7 +7,7 @@ from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from app.adapters.todos_dynamodb import translated_errors
+from app.adapters.todos_dynamodb import bind_to_table, translated_errors
 from app.domain.errors import InvalidCursor, VersionConflict
 from app.domain.posts import Post, SlugTaken
 
@@ -52,15 +52,7 @@ def bind_post_model(
 
         by_feed = BoundFeedIndex()
 
-    for name, value in {
-        "table_name": table_name,
-        "region": region,
-        "host": host,
-        "connect_timeout_seconds": 2,
-        "read_timeout_seconds": 5,
-        "max_retry_attempts": 3,
-    }.items():
-        setattr(BoundPostItem.Meta, name, value)
+    bind_to_table(BoundPostItem, table_name, region, host)
     return BoundPostItem, BoundPostItem.by_feed
 
 

@@ -8,7 +8,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
-from app.adapters.todos_dynamodb import translated_errors
+from app.adapters.todos_dynamodb import bind_to_table, translated_errors
 from app.domain.subscriptions import Subscriber
 
 ACTIVE, UNSUBSCRIBED = "active", "unsubscribed"
@@ -34,15 +34,7 @@ def bind_subscriber_model(
         class Meta:
             pass
 
-    for name, value in {
-        "table_name": table_name,
-        "region": region,
-        "host": host,
-        "connect_timeout_seconds": 2,
-        "read_timeout_seconds": 5,
-        "max_retry_attempts": 3,
-    }.items():
-        setattr(BoundSubscriberItem.Meta, name, value)
+    bind_to_table(BoundSubscriberItem, table_name, region, host)
     return BoundSubscriberItem
 
 

@@ -88,17 +88,8 @@ def bind_todo_table(
         class Meta:
             pass
 
-    meta = {
-        "table_name": table_name,
-        "region": region,
-        "host": host,
-        "connect_timeout_seconds": 2,
-        "read_timeout_seconds": 5,
-        "max_retry_attempts": 3,
-    }
     for model in (BoundTodoItem, BoundWriteMarker):
-        for name, value in meta.items():
-            setattr(model.Meta, name, value)
+        bind_to_table(model, table_name, region, host)
         if transport is not None:
             use_transport(model, transport)
     return TodoTable(BoundTodoItem, BoundTodoItem.by_status, BoundWriteMarker)
@@ -293,3 +284,16 @@ def _start_key(owner_id: str, page: PageRequest) -> dict[str, Any] | None:
         # The signed scope already binds owner and filter; this is defence in depth.
         raise InvalidCursor("cursor does not match this query")
     return {name: {"S": value} for name, value in marker.items()}
+
+
+def bind_to_table(model: type[Model], table_name: str, region: str, host: str | None) -> None:
+    """Point a model class at one table, with the timeouts and retries every table uses."""
+    for name, value in {
+        "table_name": table_name,
+        "region": region,
+        "host": host,
+        "connect_timeout_seconds": 2,
+        "read_timeout_seconds": 5,
+        "max_retry_attempts": 3,
+    }.items():
+        setattr(model.Meta, name, value)
