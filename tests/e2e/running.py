@@ -14,13 +14,13 @@ from pathlib import Path
 
 import boto3
 
-from app.devstack.emulator import free_port, port_in_use
+from app.devstack.emulator import free_ports, port_in_use
 from tests.conftest import REPO_ROOT
 
 
 @contextmanager
 def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
-    api_port, emulator_port, files_port, identity_port, site_port = (free_port() for _ in range(5))
+    api_port, emulator_port, files_port, identity_port, site_port = free_ports(5)
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     log = state.parent / f"run-{api_port}.log"
     with log.open("w") as output:

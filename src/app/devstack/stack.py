@@ -13,7 +13,7 @@ from pathlib import Path
 import boto3
 
 from app.devstack.cfn import load_template
-from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_port
+from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_ports
 from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
 from app.devstack.provision import Provisioned, Provisioner
 from app.devstack.s3_pump import S3EventPump, S3Subscription
@@ -46,13 +46,14 @@ class StackConfig:
     @classmethod
     def ephemeral(cls, state_dir: Path, stage: str) -> StackConfig:
         """A throwaway stack on free loopback ports, nothing recorded (tests, benchmarks)."""
+        api, emulator, user_files, identity, site = free_ports(5)
         return cls(
             state_dir=state_dir,
-            api_port=free_port(),
-            emulator_port=free_port(),
-            user_files_port=free_port(),
-            identity_port=free_port(),
-            site_port=free_port(),
+            api_port=api,
+            emulator_port=emulator,
+            user_files_port=user_files,
+            identity_port=identity,
+            site_port=site,
             stage=stage,
             persist=False,
         )
