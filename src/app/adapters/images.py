@@ -67,5 +67,5 @@ def _encode(image: Image.Image) -> tuple[bytes, str]:
     if image.mode == "RGBA":
         image.save(out, "PNG", optimize=True)
         return out.getvalue(), "png"
-    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    image.save(out, "JPEG", quality=85)
     return out.getvalue(), "jpg"
