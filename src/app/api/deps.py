@@ -32,6 +32,15 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+def get_bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The caller's raw ID token, for calls made on their behalf (API Gateway forwards it)."""
+    if credentials is None:
+        raise Unauthenticated("a bearer ID token is required")
+    return credentials.credentials
+
+
 def get_current_user(
     request: Request,
     container: ContainerDep,
@@ -44,24 +53,18 @@ def get_current_user(
         if not isinstance(claims, dict) or not claims:
             raise Unauthenticated("authentication is required")
         return caller_from_claims(claims)
-    if credentials is None:
-        raise Unauthenticated("a bearer ID token is required")
-    return caller_from_claims(verifier.verify(credentials.credentials))
+    return caller_from_claims(verifier.verify(get_bearer_token(credentials)))
 
 
 CurrentUser = Annotated[Caller, Depends(get_current_user)]
-
-
-def get_bearer_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The caller's raw ID token, for calls made on their behalf (API Gateway forwards it)."""
-    if credentials is None:
-        raise Unauthenticated("a bearer ID token is required")
-    return credentials.credentials
-
-
 BearerToken = Annotated[str, Depends(get_bearer_token)]
+
+
+def configured[T](service: T | None, what: str) -> T:
+    """A service the container built, or 503 when its settings are absent in this function."""
+    if service is None:
+        raise DependencyUnavailable(f"{what} are not configured")
+    return service
 
 
 def get_todo_service(container: ContainerDep) -> TodoService:
@@ -74,9 +77,7 @@ TodosDep = Annotated[TodoService, Depends(get_todo_service)]
 
 def get_storage_service(container: ContainerDep) -> StorageService:
     """Where users' own files live (needs IDENTITY_POOL_ID and USER_FILES_BUCKET)."""
-    if container.storage is None:
-        raise DependencyUnavailable("user files are not configured")
-    return container.storage
+    return configured(container.storage, "user files")
 
 
 StorageDep = Annotated[StorageService, Depends(get_storage_service)]
@@ -84,9 +85,7 @@ StorageDep = Annotated[StorageService, Depends(get_storage_service)]
 
 def get_post_service(container: ContainerDep) -> PostService:
     """The blog's use cases (needs POSTS_TABLE)."""
-    if container.posts is None:
-        raise DependencyUnavailable("the blog is not configured")
-    return container.posts
+    return configured(container.posts, "posts")
 
 
 PostsDep = Annotated[PostService, Depends(get_post_service)]

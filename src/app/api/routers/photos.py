@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from app.api.deps import ContainerDep, CurrentUser
+from app.api.deps import ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
-from app.domain.errors import DependencyUnavailable
 from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService
 
 router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
@@ -19,9 +18,7 @@ router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
 
 def get_photos(container: ContainerDep) -> PhotoService:
     """The photo use cases (needs PHOTOS_TABLE and PHOTOS_BUCKET)."""
-    if container.photos is None:
-        raise DependencyUnavailable("photos are not configured")
-    return container.photos
+    return configured(container.photos, "photos")
 
 
 PhotosDep = Annotated[PhotoService, Depends(get_photos)]

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from app.api.deps import ContainerDep
+from app.api.deps import ContainerDep, configured
 from app.api.errors import PROBLEM_RESPONSES
-from app.domain.errors import DependencyUnavailable
 from app.domain.subscriptions import EMAIL_MAX, SubscriptionService
 
 router = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
@@ -17,9 +16,7 @@ router = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
 
 def get_subscriptions(container: ContainerDep) -> SubscriptionService:
     """The subscription use cases (needs SUBSCRIBERS_TABLE)."""
-    if container.subscriptions is None:
-        raise DependencyUnavailable("subscriptions are not configured")
-    return container.subscriptions
+    return configured(container.subscriptions, "subscriptions")
 
 
 SubscriptionsDep = Annotated[SubscriptionService, Depends(get_subscriptions)]

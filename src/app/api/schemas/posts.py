@@ -85,16 +85,8 @@ class PostOut(PostSummaryOut):
     @classmethod
     def of(cls, post: Post) -> PostOut:
         """Represent a domain post."""
-        return cls(
-            slug=post.slug,
-            title=post.title,
-            summary=post.summary,
-            published_at=post.published_at,
-            updated_at=post.updated_at,
-            body=post.body,
-            html=post.html,
-            version=post.version,
-        )
+        summary = PostSummaryOut.of(post).model_dump()
+        return cls(**summary, body=post.body, html=post.html, version=post.version)
 
 
 class PostList(_Out):
