@@ -19,13 +19,13 @@ from app.devstack.provision import Provisioner
 from app.devstack.stack import aws_environment
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / ".aws-sam" / "build" / "ApiFunction"
+BUILD = ROOT / ".aws-sam" / "build" / "TodosFunction"
 EVENTS = ROOT / "events" / "api"
 
 
 @contextmanager
 def local_aws() -> Iterator[dict[str, str]]:
-    """Start the emulator, create the template's resources, yield ApiFunction's environment."""
+    """Start the emulator, create the template's resources, yield TodosFunction's environment."""
     with tempfile.TemporaryDirectory() as tmp:
         emulator = Emulator(free_port(), log=Path(tmp) / "emulator.log")
         emulator.start()
@@ -34,7 +34,7 @@ def local_aws() -> Iterator[dict[str, str]]:
                 load_template(ROOT / "template.yaml"), emulator.url, "us-east-1", "bench"
             ).provision({"Stage": "bench"}, progress=lambda _m: None)
             env = {
-                **provisioned.environments["ApiFunction"],
+                **provisioned.environments["TodosFunction"],
                 **aws_environment(emulator.url, "us-east-1"),
                 "AUTH_MODE": "apigateway",
                 "POWERTOOLS_LOG_LEVEL": "WARNING",

@@ -61,7 +61,7 @@ class LocalAws:
         return self.stack.provisioned
 
     def api_environment(self, **overrides: str) -> dict[str, str]:
-        """ApiFunction's environment from the template, pointed at the local stack."""
+        """TodosFunction's environment from the template, pointed at the local stack."""
         return {**self.stack.api_environment, **overrides}
 
     def jwt_settings(self) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -22,7 +23,7 @@ from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
 from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
-from app.domain.photos import PhotoService, Thumbnailer
+from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
 from app.domain.subscriptions import SubscriptionService
@@ -50,27 +51,22 @@ class SystemClock:
 
 @dataclass(frozen=True, slots=True)
 class Container:
-    """What the API and handlers need, built once."""
+    """What the API and handlers need, built once; a service this process does not serve is None."""
 
     settings: Settings
-    todos: TodoService
     token_verifier: TokenVerifier | None
-    storage: StorageService | None
+    todos: TodoService | None = None
+    storage: StorageService | None = None
     posts: PostService | None = None
     subscriptions: SubscriptionService | None = None
     photos: PhotoService | None = None
+    # The blog service as the photos service sees it, given the base URL a request came in on.
+    post_directory: Callable[[str], PostDirectory] | None = None
     read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
 def build_container(settings: Settings) -> Container:
-    """Wire adapters into use cases according to `settings`."""
-    repository, read_cache = _todo_repository(settings)
-    todos = TodoService(
-        repository=repository,
-        cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
-        ids=UlidGenerator(),
-        clock=SystemClock(),
-    )
+    """Wire adapters into the use cases of the services `settings` names."""
     verifier: TokenVerifier | None = None
     if settings.auth_mode == "jwt":
         # Imported here so a Lambda (API Gateway authorizer mode) never loads PyJWT/cryptography.
@@ -79,8 +75,17 @@ def build_container(settings: Settings) -> Container:
         verifier = CognitoIdTokenVerifier(
             settings.jwks_url, settings.issuer, settings.user_pool_client_id
         )
+    todos, read_cache = None, None
+    if settings.serves("todos"):
+        repository, read_cache = _todo_repository(settings)
+        todos = TodoService(
+            repository=repository,
+            cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            ids=UlidGenerator(),
+            clock=SystemClock(),
+        )
     storage = None
-    if settings.identity_pool_id and settings.user_files_bucket:
+    if settings.serves("storage"):
         storage = StorageService(
             CognitoIdentityDirectory(
                 settings.identity_pool_id,
@@ -94,7 +99,7 @@ def build_container(settings: Settings) -> Container:
             login_provider=settings.login_provider,
         )
     posts = None
-    if settings.posts_table:
+    if settings.serves("blog"):
         from app.adapters.markdown import SafeMarkdown  # only functions that serve the blog
 
         model, feed = bind_post_model(
@@ -106,22 +111,19 @@ def build_container(settings: Settings) -> Container:
             CursorCodec(settings.cursor_secret.get_secret_value().encode()),
             SystemClock(),
         )
-    photos = None
-    if settings.photos_table and settings.photos_bucket and settings.posts_table:
-        post_model, feed = bind_post_model(
-            settings.posts_table, settings.region, settings.aws_endpoint_url
-        )
+    photos, post_directory = None, None
+    if settings.serves("photos"):
         photos = PhotoService(
             DynamoPhotoRepository(
                 bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
             ),
-            DynamoPostRepository(post_model, feed),
             S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
             UlidGenerator(),
             SystemClock(),
         )
+        post_directory = _post_directory(settings, posts)
     subscriptions = None
-    if settings.subscribers_table:
+    if settings.serves("subscriptions"):
         subscriptions = _subscription_service(
             settings.subscribers_table,
             settings.region,
@@ -134,10 +136,24 @@ def build_container(settings: Settings) -> Container:
         posts=posts,
         subscriptions=subscriptions,
         photos=photos,
+        post_directory=post_directory,
         token_verifier=verifier,
         storage=storage,
         read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
     )
+
+
+def _post_directory(
+    settings: Settings, posts: PostService | None
+) -> Callable[[str], PostDirectory]:
+    """In process when this process also serves the blog; else the blog's REST API."""
+    if posts is not None:
+        return lambda _base_url: posts
+    from app.adapters.service_apis import BlogApi, http_client  # only the photos function
+
+    client = http_client()
+    fixed = settings.blog_api_url
+    return lambda base_url: BlogApi(fixed or base_url, client)
 
 
 def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
@@ -146,11 +162,12 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
     invalidator: CdnInvalidator = NoEdge()
     if settings.distribution_id:
         invalidator = CloudFrontInvalidator.build(settings.region, settings.distribution_id)
-    photos = None
-    if settings.photos_table:
-        photos = DynamoPhotoRepository(
-            bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
-        )
+    photos: PhotoCatalog | None = None
+    if settings.photos_api_url:
+        # The photos service owns its table: the renderer reads it through that service's API.
+        from app.adapters.service_apis import PhotosApi, http_client
+
+        photos = PhotosApi(settings.photos_api_url, http_client())
     return SiteRenderer(
         DynamoPostRepository(model, feed),
         S3SitePublisher.build(settings.region, settings.site_bucket, settings.aws_endpoint_url),

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from functools import lru_cache
 from ipaddress import ip_address
-from typing import Literal
+from typing import Final, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _LOOPBACK_NAMES = {"localhost"}
+
+# Each router is a service: deployed as its own function, holding only its own data.
+SERVICES: Final = ("todos", "storage", "blog", "subscriptions", "photos")
+# What each service cannot start without (the template sets exactly these per function).
+_REQUIRED: Final[dict[str, tuple[str, ...]]] = {
+    "todos": ("todos_table", "cursor_secret"),
+    "storage": ("identity_pool_id", "user_files_bucket"),
+    "blog": ("posts_table", "cursor_secret"),
+    "subscriptions": ("subscribers_table", "cursor_secret"),
+    "photos": ("photos_table", "photos_bucket"),
+}
+_ENV_NAMES: Final = {
+    "todos_table": "TODOS_TABLE",
+    "cursor_secret": "CURSOR_SECRET",
+    "identity_pool_id": "IDENTITY_POOL_ID",
+    "user_files_bucket": "USER_FILES_BUCKET",
+    "posts_table": "POSTS_TABLE",
+    "subscribers_table": "SUBSCRIBERS_TABLE",
+    "photos_table": "PHOTOS_TABLE",
+    "photos_bucket": "PHOTOS_BUCKET",
+}
 
 
 class Settings(BaseSettings):
@@ -20,14 +41,16 @@ class Settings(BaseSettings):
 
     stage: str = Field(default="dev", validation_alias="STAGE")
     region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
-    todos_table: str = Field(validation_alias="TODOS_TABLE", min_length=3)
+    # Comma-separated services this process serves; empty: all of them (the local monolith).
+    services_list: str = Field(default="", validation_alias="SERVICES")
+    todos_table: str = Field(default="", validation_alias="TODOS_TABLE")
     auth_mode: Literal["apigateway", "jwt"] = Field(
         default="apigateway", validation_alias="AUTH_MODE"
     )
     user_pool_id: str = Field(default="", validation_alias="USER_POOL_ID")
     user_pool_client_id: str = Field(default="", validation_alias="USER_POOL_CLIENT_ID")
     jwks_url: str = Field(default="", validation_alias="JWKS_URL")
-    cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET")
+    cursor_secret: SecretStr = Field(default=SecretStr(""), validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
     subscribers_table: str = Field(default="", validation_alias="SUBSCRIBERS_TABLE")
@@ -43,12 +66,24 @@ class Settings(BaseSettings):
     cache_item_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_ITEM_TTL_MS", ge=0)
     cache_query_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_QUERY_TTL_MS", ge=0)
     max_body_bytes: int = Field(default=65_536, validation_alias="MAX_BODY_BYTES", gt=0)
+    # Where the photos service asks the blog service whether a post exists when the blog is
+    # not served by the same process; empty: the API the request came through.
+    blog_api_url: str = Field(default="", validation_alias="BLOG_API_URL")
 
     @model_validator(mode="after")
     def _fail_fast(self) -> Settings:
+        unknown = set(self.services) - set(SERVICES)
+        if unknown:
+            raise ValueError(f"SERVICES names unknown services: {sorted(unknown)}")
+        if self.services_list:
+            for service in self.services:
+                missing = [_ENV_NAMES[f] for f in _REQUIRED[service] if not getattr(self, f)]
+                if missing:
+                    raise ValueError(f"the {service} service needs {', '.join(missing)}")
         if self.dax_endpoint and self.local_read_cache:
             raise ValueError("DAX_ENDPOINT and LOCAL_READ_CACHE are exclusive")
-        if len(self.cursor_secret.get_secret_value().encode()) < 32:
+        secret = self.cursor_secret.get_secret_value()
+        if secret and len(secret.encode()) < 32:
             raise ValueError("CURSOR_SECRET must be at least 32 bytes")
         if self.auth_mode == "jwt":
             if not (self.user_pool_id and self.user_pool_client_id and self.jwks_url):
@@ -60,6 +95,18 @@ class Settings(BaseSettings):
             if not _is_loopback(self.jwks_url):
                 raise ValueError("AUTH_MODE=jwt is for the local stack: JWKS_URL must be loopback")
         return self
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The services this process serves, in SERVICES order."""
+        named = {name.strip() for name in self.services_list.split(",") if name.strip()}
+        if not named:
+            return SERVICES
+        return (*(s for s in SERVICES if s in named), *sorted(named - set(SERVICES)))
+
+    def serves(self, service: str) -> bool:
+        """Whether this process serves `service` and has its settings (else its routes 503)."""
+        return service in self.services and all(getattr(self, f) for f in _REQUIRED[service])
 
     @property
     def issuer(self) -> str:
@@ -91,7 +138,8 @@ class SiteSettings(BaseSettings):
     posts_table: str = Field(validation_alias="POSTS_TABLE", min_length=3)
     site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
     distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
-    photos_table: str = Field(default="", validation_alias="PHOTOS_TABLE")
+    # The photos service's API: pages show each post's thumbnails (empty: no photos).
+    photos_api_url: str = Field(default="", validation_alias="PHOTOS_API_URL")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 

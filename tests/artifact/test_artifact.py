@@ -53,10 +53,10 @@ print(json.dumps({"status": results, "outside": outside}))
 
 @pytest.fixture(scope="module")
 def built_function() -> tuple[Path, str]:
-    """The built ApiFunction folder and handler, as the built template names them."""
+    """The built TodosFunction folder and handler, as the built template names them."""
     template = BUILD / "template.yaml"
     assert template.exists(), "no sam build output: run `make build` (make test does)"
-    function = load_template(template)["Resources"]["ApiFunction"]["Properties"]
+    function = load_template(template)["Resources"]["TodosFunction"]["Properties"]
     return BUILD / function["CodeUri"], function["Handler"]
 
 

@@ -38,13 +38,14 @@ def client(api_url: str) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def pumps(local_aws: LocalAws) -> dict[str, list[StreamPump]]:
+def pumps(local_aws: LocalAws, api_url: str) -> dict[str, list[StreamPump]]:
     """The stack's stream pumps by function (one per event source), calling its handler.
 
-    The handlers are imported as Lambda imports them, with the template's environment.
+    The handlers are imported as Lambda imports them, with the template's environment; the
+    renderer reads photos through the photos service's API, served here at `api_url`.
     """
     saved = dict(os.environ)
-    os.environ.update(local_aws.api_environment())
+    os.environ.update(local_aws.api_environment(PHOTOS_API_URL=api_url))
     try:
         get_site_settings.cache_clear()
         get_welcome_settings.cache_clear()

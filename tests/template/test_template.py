@@ -107,7 +107,7 @@ def test_unauthorized_gateway_response_is_problem_json_with_bearer_challenge(
 def test_function_policy_reaches_only_its_own_table_without_scans(
     template: dict[str, Any],
 ) -> None:
-    role = template["Resources"]["ApiFunctionRole"]["Properties"]
+    role = template["Resources"]["TodosFunctionRole"]["Properties"]
     for dax_on in (False, True):
         parameters = {"EnableDax": str(dax_on).lower()}
         policies = resolved(template, role["Policies"], parameters)
@@ -158,7 +158,7 @@ def test_function_is_python313_and_lambda_environment_is_apigateway_mode(
     template: dict[str, Any],
 ) -> None:
     assert template["Globals"]["Function"]["Runtime"] == "python3.13"
-    function = template["Resources"]["ApiFunction"]
+    function = template["Resources"]["TodosFunction"]
     assert function["Metadata"]["BuildMethod"] == "makefile"
     assert function["Properties"]["Environment"]["Variables"]["AUTH_MODE"] == "apigateway"
     assert function["Properties"]["Handler"] == "app.handlers.api.handler"
@@ -327,10 +327,10 @@ def test_dax_is_tls_private_and_reachable_only_from_the_api_function(
     cluster = resources["DaxCluster"]["Properties"]
     assert cluster["ClusterEndpointEncryptionType"] == "TLS"
     assert cluster["SSESpecification"] == {"SSEEnabled": True}
-    ingress = resources["DaxFromApiFunction"]["Properties"]
+    ingress = resources["DaxFromTodosFunction"]["Properties"]
     assert (ingress["FromPort"], ingress["ToPort"]) == (9111, 9111)
     assert ingress["SourceSecurityGroupId"] == {
-        "Fn::GetAtt": ["ApiFunctionSecurityGroup", "GroupId"]
+        "Fn::GetAtt": ["TodosFunctionSecurityGroup", "GroupId"]
     }
     assert not any(r["Type"] == "AWS::EC2::NatGateway" for r in resources.values())
     endpoints = {
@@ -351,7 +351,7 @@ def test_dax_is_tls_private_and_reachable_only_from_the_api_function(
 
 
 def test_api_function_uses_dax_only_when_enabled(template: dict[str, Any]) -> None:
-    function = template["Resources"]["ApiFunction"]["Properties"]
+    function = template["Resources"]["TodosFunction"]["Properties"]
     for dax_on in (False, True):
         parameters = {"EnableDax": str(dax_on).lower()}
         env = resolved(template, function["Environment"]["Variables"], parameters)

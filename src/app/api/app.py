@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app.api.errors import install_error_handlers
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.api.routers import health, me, photos, posts, subscriptions, todos
+from app.api.services import full_openapi, routers_of
 from app.api.validators import ConditionalGetMiddleware
 from app.bootstrap import Container
 
@@ -31,16 +33,18 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     install_error_handlers(app)
-    routers = [
-        health.router,
-        todos.router,
-        me.router,
-        posts.router,
-        photos.router,
-        subscriptions.router,
-    ]
+    routers = routers_of(container.settings.services)
     for router in routers:
         app.include_router(router)
+    spec: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        # The whole API, built on first request: a function serving one service documents all.
+        if not spec:
+            spec.update(full_openapi(app.title, app.version, DESCRIPTION))
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
     # For the 405 `Allow` header: every method each path serves, across routes.
     app.state.route_methods = [
         (route.path_regex, set(route.methods or ()))

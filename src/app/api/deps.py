@@ -68,8 +68,8 @@ def configured[T](service: T | None, what: str) -> T:
 
 
 def get_todo_service(container: ContainerDep) -> TodoService:
-    """The to-do use cases."""
-    return container.todos
+    """The to-do use cases (needs TODOS_TABLE and CURSOR_SECRET)."""
+    return configured(container.todos, "to-dos")
 
 
 TodosDep = Annotated[TodoService, Depends(get_todo_service)]

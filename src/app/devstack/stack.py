@@ -181,6 +181,8 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
             # Locally the app verifies ID tokens itself against the emulator's JWKS (loopback only).
             "AUTH_MODE": "jwt",
             "JWKS_URL": jwks_url,
+            # The renderer reads photos through the photos service's API: here, the local API.
+            "PHOTOS_API_URL": config.api_url,
         }
         progress(f"resources ready in {time.monotonic() - started:.1f} s")
         return RunningStack(emulator, user_files, provisioned, outputs, api_environment, identity)
@@ -195,6 +197,8 @@ def monolith_environment(environments: dict[str, dict[str, str]]) -> dict[str, s
     merged: dict[str, str] = {}
     for function, environment in environments.items():
         for name, value in environment.items():
+            if name == "SERVICES":
+                continue  # each function names its own service; the monolith serves all
             if name in merged and merged[name] != value:
                 raise ValueError(f"{function} sets {name} differently from another function")
             merged.setdefault(name, value)

@@ -9,7 +9,7 @@ from typing import Final, Protocol
 
 from app.domain.errors import NotFound
 from app.domain.identity import Caller
-from app.domain.ports import Clock, IdGenerator, PostRepository
+from app.domain.ports import Clock, IdGenerator
 from app.domain.posts import AUTHORS_GROUP, NotAnAuthor
 
 UPLOADS: Final = "uploads/"
@@ -66,6 +66,20 @@ class PhotoRepository(Protocol):
         """Overwrite a photo's state."""
 
 
+class PhotoCatalog(Protocol):
+    """What the site renderer reads of a post's photos (the photos service owns them)."""
+
+    def list_for(self, slug: str) -> list[Photo]:
+        """A post's photos, oldest first."""
+
+
+class PostDirectory(Protocol):
+    """Whether a post exists: the blog service answers, in process or over its REST API."""
+
+    def exists(self, slug: str) -> bool:
+        """True when a post with this slug is published."""
+
+
 class UploadSigner(Protocol):
     """Presigns a POST limited to a key, content types and a size."""
 
@@ -81,22 +95,23 @@ class PhotoService:
     def __init__(
         self,
         photos: PhotoRepository,
-        posts: PostRepository,
         signer: UploadSigner,
         ids: IdGenerator,
         clock: Clock,
     ) -> None:
         self._photos = photos
-        self._posts = posts
         self._signer = signer
         self._ids = ids
         self._clock = clock
 
-    def request_upload(self, author: Caller, slug: str) -> UploadTicket:
-        """A presigned POST for a new photo of `slug`, recorded as pending."""
+    def request_upload(self, author: Caller, slug: str, posts: PostDirectory) -> UploadTicket:
+        """A presigned POST for a new photo of `slug`, recorded as pending.
+
+        `posts` is the blog service: the photos service holds no access to its table.
+        """
         if AUTHORS_GROUP not in author.groups:
             raise NotAnAuthor(author.user_id)
-        if self._posts.get(slug) is None:
+        if not posts.exists(slug):
             raise NotFound(slug)
         photo_id = self._ids.new_id().lower()
         photo = Photo(slug, photo_id, f"{UPLOADS}{slug}/{photo_id}", "pending", self._clock.now())

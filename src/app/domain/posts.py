@@ -121,6 +121,10 @@ class PostService:
             raise NotFound(slug)
         return post
 
+    def exists(self, slug: str) -> bool:
+        """True when a post with this slug is published (the photos service asks)."""
+        return self._repo.get(slug) is not None
+
     def list(self, *, limit: int, cursor: str | None = None) -> PostPage:
         """Newest first."""
         start = self._cursors.decode(cursor, "posts") if cursor else None

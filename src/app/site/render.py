@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from app.domain.photos import PhotoRepository
+from app.domain.photos import PhotoCatalog
 from app.domain.ports import PostRepository
 from app.site.pages import HOME_POSTS, post_path, render_home, render_post
 
@@ -36,7 +36,7 @@ class SiteRenderer:
         posts: PostRepository,
         publisher: SitePublisher,
         invalidator: CdnInvalidator,
-        photos: PhotoRepository | None = None,
+        photos: PhotoCatalog | None = None,
     ) -> None:
         self._posts = posts
         self._publisher = publisher

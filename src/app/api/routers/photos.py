@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from app.api.deps import ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
-from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService
+from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
 
 router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
 
@@ -22,6 +22,15 @@ def get_photos(container: ContainerDep) -> PhotoService:
 
 
 PhotosDep = Annotated[PhotoService, Depends(get_photos)]
+
+
+def get_post_directory(request: Request, container: ContainerDep) -> PostDirectory:
+    """The blog service: in this process, or its REST API behind the URL this request came in on."""
+    directory = configured(container.post_directory, "photos")
+    return directory(str(request.base_url))
+
+
+PostsDirectoryDep = Annotated[PostDirectory, Depends(get_post_directory)]
 
 
 class _Out(BaseModel):
@@ -80,10 +89,10 @@ class PhotoList(_Out):
     responses={k: PROBLEM_RESPONSES[k] for k in (401, 403, 404, 503)},
 )
 def create_photo_upload(
-    slug: str, user: CurrentUser, photos: PhotosDep, response: Response
+    slug: str, user: CurrentUser, photos: PhotosDep, posts: PostsDirectoryDep, response: Response
 ) -> UploadTicketOut:
     """A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo."""
-    ticket = photos.request_upload(user, slug)
+    ticket = photos.request_upload(user, slug, posts)
     response.headers["Cache-Control"] = "no-store"
     return UploadTicketOut(
         photo=PhotoOut.of(ticket.photo), upload=Upload(url=ticket.url, fields=ticket.fields)

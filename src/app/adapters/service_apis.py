@@ -1,0 +1,83 @@
+"""Sibling services over their public REST API: how one service reads another's data.
+
+No service holds IAM access to another's tables or buckets; where it needs their data it asks
+the owning service, as any client would. Failures become `DependencyUnavailable` (503).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from app.domain.errors import DependencyUnavailable
+from app.domain.photos import Photo
+
+TIMEOUT = httpx.Timeout(3.0, connect=1.0)
+
+
+def http_client() -> httpx.Client:
+    """One pooled client per process, shared by every sibling-service adapter."""
+    return httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"})
+
+
+class BlogApi:
+    """The blog service's `GET /posts/{slug}`, as a `PostDirectory`."""
+
+    def __init__(self, base_url: str, client: httpx.Client) -> None:
+        self._base = base_url.rstrip("/")
+        self._client = client
+
+    def exists(self, slug: str) -> bool:
+        """True on 200, False on 404; anything else means the blog service is unavailable."""
+        response = _get(self._client, f"{self._base}/posts/{quote(slug, safe='')}")
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return False
+        _require_ok(response, "the blog service")
+        return True
+
+
+class PhotosApi:
+    """The photos service's `GET /posts/{slug}/photos`, as a `PhotoCatalog`."""
+
+    def __init__(self, base_url: str, client: httpx.Client) -> None:
+        self._base = base_url.rstrip("/")
+        self._client = client
+
+    def list_for(self, slug: str) -> list[Photo]:
+        """A post's photos, oldest first (an unknown post has none)."""
+        response = _get(self._client, f"{self._base}/posts/{quote(slug, safe='')}/photos")
+        _require_ok(response, "the photos service")
+        try:
+            return [_photo(slug, item) for item in response.json()["items"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise DependencyUnavailable(
+                "the photos service answered in an unknown shape"
+            ) from error
+
+
+def _get(client: httpx.Client, url: str) -> httpx.Response:
+    try:
+        return client.get(url)
+    except httpx.HTTPError as error:
+        raise DependencyUnavailable(f"{type(error).__name__} calling a sibling service") from error
+
+
+def _require_ok(response: httpx.Response, what: str) -> None:
+    if response.status_code != httpx.codes.OK:
+        raise DependencyUnavailable(f"{what} answered {response.status_code}")
+
+
+def _photo(slug: str, item: dict[str, Any]) -> Photo:
+    photo_id = str(item["photoId"])
+    return Photo(
+        slug=slug,
+        photo_id=photo_id,
+        key=f"uploads/{slug}/{photo_id}",
+        status=str(item["status"]),
+        created_at=dt.datetime.fromisoformat(str(item["createdAt"])),
+        reason=str(item.get("reason", "")),
+        thumbnails={str(k): str(v) for k, v in dict(item["thumbnails"]).items()},
+    )

@@ -1,0 +1,52 @@
+"""Which routers make up each service; a function imports only the routers it serves."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Final
+
+from fastapi import APIRouter
+from fastapi.openapi.utils import get_openapi
+
+from app.settings import SERVICES
+
+# Platform routes (health, docs, the spec) are served by every function; API Gateway sends
+# them to the to-dos function only.
+PLATFORM_ROUTER: Final = "app.api.routers.health"
+ROUTERS: Final[dict[str, tuple[str, ...]]] = {
+    "todos": ("app.api.routers.todos",),
+    "storage": ("app.api.routers.me",),
+    "blog": ("app.api.routers.posts",),
+    "subscriptions": ("app.api.routers.subscriptions",),
+    "photos": ("app.api.routers.photos",),
+}
+assert tuple(ROUTERS) == SERVICES, "every service has its routers"  # noqa: S101
+
+
+def routers_of(services: tuple[str, ...]) -> list[APIRouter]:
+    """The platform router and those of `services`, imported on demand (cold start)."""
+    modules = (PLATFORM_ROUTER, *(module for s in services for module in ROUTERS[s]))
+    return [importlib.import_module(module).router for module in modules]
+
+
+def full_openapi(title: str, version: str, description: str) -> dict[str, Any]:
+    """The whole API's spec, whichever services this process serves (what SDKs are made from)."""
+    routes = [r for router in routers_of(SERVICES) for r in router.routes]
+    spec: dict[str, Any] = get_openapi(
+        title=title,
+        version=version,
+        description=description,
+        routes=routes,
+        tags=[{"name": tag, "description": text} for tag, text in TAGS.items()],
+    )
+    return spec
+
+
+TAGS: Final = {
+    "health": "Platform: liveness (served by the to-dos function).",
+    "todos": "MyTodoList: each signed-in user's own to-dos.",
+    "storage": "MyTodoList: where a user's own S3 folder is.",
+    "blog": "MyBlog.com: posts, public reads, author writes.",
+    "subscriptions": "MyBlog.com: newsletter subscribe and unsubscribe.",
+    "photos": "MyBlog.com: photo uploads and thumbnails.",
+}
