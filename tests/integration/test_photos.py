@@ -13,8 +13,13 @@ import httpx
 import pytest
 from PIL import Image
 
+from app.api.app import create_app
+from app.bootstrap import build_container
+from app.devstack.emulator import free_ports
 from app.devstack.s3_pump import S3EventPump
+from app.devstack.serve import serving_in_thread
 from app.devstack.stream_pump import LocalLambdaContext, StreamPump
+from app.settings import Settings
 from tests.conftest import EVENTS, LocalAws, SignedIn
 
 
@@ -156,3 +161,39 @@ def test_recorded_s3_events(
     response = photo_events.subscription.handler(event, LocalLambdaContext("ThumbnailFunction"))
     assert response == {"outcomes": {outcome: 1}}
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == before  # nothing written
+
+
+def service_app(local_aws: LocalAws, services: str, **overrides: str) -> Any:
+    """The app one function runs: only `services`, from the stack's environment."""
+    settings = Settings.model_validate(local_aws.api_environment(SERVICES=services, **overrides))
+    return create_app(build_container(settings))
+
+
+def test_the_photos_service_alone_asks_the_blog_service_over_rest(
+    local_aws: LocalAws, author: SignedIn, slug: str
+) -> None:
+    """As deployed: photos and blog in separate processes, photos holding no posts-table access."""
+    blog_port, photos_port, dead_port = free_ports(3)
+    with serving_in_thread(service_app(local_aws, "blog"), blog_port) as blog_url:
+        photos = service_app(local_aws, "photos", BLOG_API_URL=blog_url)
+        with (
+            serving_in_thread(photos, photos_port) as photos_url,
+            httpx.Client(base_url=photos_url, timeout=10) as http,
+        ):
+            assert http.get("/posts").status_code == 404  # the blog's routes are not here
+            created = http.post(f"/posts/{slug}/photos", headers=author.headers)
+            assert created.status_code == 201, created.text
+            missing = http.post("/posts/no-such-post/photos", headers=author.headers)
+            assert missing.status_code == 404
+            assert missing.json()["code"] == "not_found"
+    blog_down = service_app(local_aws, "photos", BLOG_API_URL=f"http://127.0.0.1:{dead_port}")
+    with (
+        serving_in_thread(blog_down, photos_port) as photos_url,
+        httpx.Client(base_url=photos_url, timeout=10) as http,
+    ):
+        before = http.get(f"/posts/{slug}/photos").json()["items"]
+        refused = http.post(f"/posts/{slug}/photos", headers=author.headers)
+        assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "dependency_unavailable"
+        assert http.get(f"/posts/{slug}/photos").json()["items"] == before  # nothing written

@@ -178,6 +178,7 @@ def resolved(template: dict[str, Any], value: Any, parameters: dict[str, str] | 
         **{name: str(p.get("Default", "")) for name, p in template["Parameters"].items()},
         "AWS::Region": "us-east-1",
         "AWS::AccountId": "123456789012",
+        "AWS::Partition": "aws",
         "Stage": "dev",
         **(parameters or {}),
     }
