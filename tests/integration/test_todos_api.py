@@ -184,6 +184,7 @@ def test_forged_cursor_is_400(client: httpx.Client, alice: SignedIn, cursor: str
         ({"title": 5}, "#/title"),
         ({"title": "ok", "done": "yes"}, "#/done"),
         ({"title": "ok", "dueDate": "tomorrow"}, "#/dueDate"),
+        ({"title": "ok", "dueDate": 0}, "#/dueDate"),  # not 1970-01-01 (found by the fuzzer)
         ({"title": "ok", "owner": "someone-else"}, "#/owner"),
         ({}, "#/title"),
     ],
@@ -242,11 +243,22 @@ def test_bad_limit_is_422(client: httpx.Client, alice: SignedIn, limit: str) -> 
     assert problem["errors"][0]["parameter"] == "limit"
 
 
-def test_malformed_if_match_is_400(client: httpx.Client, alice: SignedIn) -> None:
+@pytest.mark.parametrize("if_match", ["v1", ""])
+def test_malformed_if_match_is_400_and_writes_nothing(
+    client: httpx.Client, alice: SignedIn, if_match: str
+) -> None:
     todo = create(client, alice)
+    url = f"/todos/{todo['id']}"
     response = client.patch(
-        f"/todos/{todo['id']}", json={"done": True}, headers={**alice.headers, "If-Match": "v1"}
+        url, json={"done": True}, headers={**alice.headers, "If-Match": if_match}
     )
+    assert_problem(response, 400, "invalid_precondition")
+    assert client.get(url, headers=alice.headers).json()["version"] == 1
+
+
+def test_empty_if_none_match_is_400(client: httpx.Client, alice: SignedIn) -> None:
+    todo = create(client, alice)
+    response = client.get(f"/todos/{todo['id']}", headers={**alice.headers, "If-None-Match": ""})
     assert_problem(response, 400, "invalid_precondition")
 
 

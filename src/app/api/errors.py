@@ -189,7 +189,7 @@ def install_error_handlers(app: FastAPI) -> None:
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
     for status, description in {
-        400: "Malformed JSON or an invalid cursor.",
+        400: "Malformed JSON, an invalid cursor, or a malformed If-Match / If-None-Match.",
         403: "Signed in, but not allowed (e.g. not in the authors group).",
         409: "Conflict (e.g. the slug is taken).",
         401: "Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`).",

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from fastapi import Header
 
 from app.api.errors import ApiProblem
 from app.api.schemas.problem import FieldProblem
 
 _TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
 _VERSION = re.compile(r"v([1-9][0-9]{0,17})")
+# RFC 9110 entity-tag lists, as documented (the parser below enforces them with a 400).
+_TAG_LIST = r'^\s*(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)\s*$'
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description='ETag from a previous read (`"v3"`); a stale one gets 412.',
+        json_schema_extra={"pattern": _TAG_LIST},
+        examples=['"v3"'],
+    ),
+]
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        description="ETag you hold; 304 when unchanged.",
+        json_schema_extra={"pattern": _TAG_LIST},
+        examples=['"v3"'],
+    ),
+]
 
 
 def etag_for(version: int) -> str:
@@ -19,7 +41,7 @@ def etag_for(version: int) -> str:
 def _tags(header: str, name: str) -> list[tuple[bool, str]]:
     tags: list[tuple[bool, str]] = []
     position = 0
-    while position < len(header):
+    while position < len(header) or not tags:  # an empty list is not a valid header either
         match = _TAG.match(header, position)
         if match is None:
             raise ApiProblem(

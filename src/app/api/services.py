@@ -8,10 +8,12 @@ from typing import Any, Final
 from fastapi import APIRouter
 from fastapi.openapi.utils import get_openapi
 
+from app.api.schemas.problem import PROBLEM_MEDIA_TYPE
 from app.settings import SERVICES
 
 # Platform routes (health, docs, the spec) are served by every function; API Gateway sends
 # them to the to-dos function only.
+PROBLEM_REF: Final = "#/components/schemas/Problem"
 PLATFORM_ROUTER: Final = "app.api.routers.health"
 ROUTERS: Final[dict[str, tuple[str, ...]]] = {
     "todos": ("app.api.routers.todos",),
@@ -39,7 +41,30 @@ def full_openapi(title: str, version: str, description: str) -> dict[str, Any]:
         routes=routes,
         tags=[{"name": tag, "description": text} for tag, text in TAGS.items()],
     )
+    _errors_as_problem_json(spec)
     return spec
+
+
+def _errors_as_problem_json(spec: dict[str, Any]) -> None:
+    """Errors are served as `application/problem+json` only: document exactly that media type.
+
+    FastAPI puts a response `model` under `application/json`, and adds its own 422 shape
+    (`HTTPValidationError`); our error handlers send neither.
+    """
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                content = response.get("content", {})
+                if not status.startswith(("4", "5")) or not content:
+                    continue
+                schema = content.pop("application/json", {}).get("schema")
+                if schema is None or schema.get("$ref", "").endswith("/HTTPValidationError"):
+                    schema = {"$ref": PROBLEM_REF}
+                    response["description"] = "Invalid or unknown fields or parameters."
+                response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": schema}}
+    schemas = spec.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
 
 
 TAGS: Final = {

@@ -8,12 +8,37 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from app.api.deps import ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
 from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
 
 router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
+PHOTO_EXAMPLE: JsonDict = {
+    "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
+    "status": "ready",
+    "reason": "",
+    "thumbnails": {
+        "256": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/256.jpg",
+        "1024": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/1024.jpg",
+    },
+    "createdAt": "2026-11-27T09:30:00.000Z",
+}
+UPLOAD_EXAMPLE: JsonDict = {
+    "url": "https://serverless-reference-dev-photos-123456789012.s3.amazonaws.com/",
+    "fields": {
+        "key": "uploads/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n",
+        "Content-Type": "image/jpeg",
+        "policy": "eyJleHBpcmF0aW9uIjogIjIwMjYtMTEtMjdUMTA6MDA6MDBaIn0=",
+        "x-amz-algorithm": "AWS4-HMAC-SHA256",
+        "x-amz-credential": "ASIAEXAMPLE/20261127/us-east-1/s3/aws4_request",
+        "x-amz-date": "20261127T093000Z",
+        "x-amz-signature": "0f1e2d3c4b5a69788695a4b3c2d1e0f9",
+    },
+    "maxBytes": 15728640,
+    "contentTypes": ["image/jpeg", "image/png", "image/webp"],
+}
 
 
 def get_photos(container: ContainerDep) -> PhotoService:
@@ -40,6 +65,8 @@ class _Out(BaseModel):
 class PhotoOut(_Out):
     """A photo: `pending` until thumbnailed, then `ready` (with thumbnails) or `failed`."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [PHOTO_EXAMPLE]})
+
     photo_id: str
     status: str
     reason: str = ""
@@ -61,6 +88,8 @@ class PhotoOut(_Out):
 class Upload(_Out):
     """POST the file as multipart/form-data to `url` with these `fields` first, `file` last."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [UPLOAD_EXAMPLE]})
+
     url: str
     fields: dict[str, str]
     max_bytes: int = MAX_UPLOAD_BYTES
@@ -70,12 +99,25 @@ class Upload(_Out):
 class UploadTicketOut(_Out):
     """The pending photo and how to upload it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "photo": {**PHOTO_EXAMPLE, "status": "pending", "thumbnails": {}},
+                    "upload": UPLOAD_EXAMPLE,
+                }
+            ]
+        }
+    )
+
     photo: PhotoOut
     upload: Upload
 
 
 class PhotoList(_Out):
     """A post's photos, oldest first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [PHOTO_EXAMPLE]}]})
 
     items: list[PhotoOut]
 

@@ -8,8 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.api.deps import CurrentUser, PostsDep
 from app.api.errors import PROBLEM_RESPONSES
-from app.api.etags import etag_for, if_none_match_hits, versions_from_if_match
-from app.api.routers.todos import IfMatch, IfNoneMatch
+from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
 from app.api.schemas.posts import PostCreate, PostList, PostOut, PostPatch, PostSummaryOut
 from app.domain.posts import PostChanges, PostDraft
 
@@ -56,7 +55,7 @@ def list_posts(
     summary="One post",
     responses={
         304: {"description": "Not modified (If-None-Match)."},
-        **{k: PROBLEM_RESPONSES[k] for k in (404, 503)},
+        **{k: PROBLEM_RESPONSES[k] for k in (400, 404, 503)},
     },
     openapi_extra={"security": []},
 )

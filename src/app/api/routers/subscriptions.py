@@ -35,11 +35,15 @@ class SubscriptionIn(BaseModel):
 class Accepted(BaseModel):
     """Always the same answer: it never tells whether the address was already subscribed."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "accepted"}]})
+
     status: str = "accepted"
 
 
 class Unsubscribed(BaseModel):
     """The address will receive nothing more."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "unsubscribed"}]})
 
     status: str = "unsubscribed"
 

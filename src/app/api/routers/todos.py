@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from app.api.deps import CurrentUser, TodosDep
 from app.api.errors import PROBLEM_RESPONSES
-from app.api.etags import etag_for, if_none_match_hits, versions_from_if_match
+from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
 from app.api.schemas.todos import TodoCreate, TodoList, TodoOut, TodoPatch
 from app.domain.errors import VersionConflict
 from app.domain.todos import (
@@ -24,11 +24,6 @@ from app.domain.todos import (
 router = APIRouter(prefix="/todos", tags=["todos"])
 
 PRIVATE = "private, no-cache"
-IfMatch = Annotated[
-    str | None,
-    Header(description='ETag from a previous read (`"v3"`); a stale one gets 412.'),
-]
-IfNoneMatch = Annotated[str | None, Header(description="ETag you hold; 304 when unchanged.")]
 
 
 def accept_fresh(

@@ -7,8 +7,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from app.domain.posts import BODY_MAX, SLUG_MAX, SLUG_PATTERN, SUMMARY_MAX, TITLE_MAX, Post
+
+SUMMARY_EXAMPLE: JsonDict = {
+    "slug": "hello-world",
+    "title": "Hello",
+    "summary": "First post.",
+    "publishedAt": "2026-11-27T09:30:00.000Z",
+    "updatedAt": "2026-11-27T09:30:00.000Z",
+}
+POST_EXAMPLE: JsonDict = {
+    **SUMMARY_EXAMPLE,
+    "body": "# Hi\n\nFirst post.",
+    "html": "<h1>Hi</h1>\n<p>First post.</p>\n",
+    "version": 1,
+}
 
 Slug = Annotated[StrictStr, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Title = Annotated[StrictStr, StringConstraints(min_length=1, max_length=TITLE_MAX)]
@@ -38,6 +53,8 @@ class PostCreate(_Body):
 class PostPatch(_Body):
     """A partial edit; the slug never changes."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Hello again"}]})
+
     title: Title | None = None
     body: Body | None = None
     summary: Summary | None = None
@@ -56,6 +73,8 @@ class _Out(BaseModel):
 
 class PostSummaryOut(_Out):
     """A post in a list."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [SUMMARY_EXAMPLE]})
 
     slug: str
     title: str
@@ -78,6 +97,8 @@ class PostSummaryOut(_Out):
 class PostOut(PostSummaryOut):
     """A whole post: Markdown `body` and its sanitized `html`."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [POST_EXAMPLE]})
+
     body: str
     html: str = Field(description="Sanitized HTML: safe to insert into a page.")
     version: int
@@ -91,6 +112,10 @@ class PostOut(PostSummaryOut):
 
 class PostList(_Out):
     """One page of posts, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [SUMMARY_EXAMPLE], "nextCursor": None}]}
+    )
 
     items: list[PostSummaryOut]
     next_cursor: str | None

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -15,12 +16,33 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic.config import JsonDict
 
 from app.domain.todos import NOTES_MAX, TITLE_MAX, Todo
 
-# Strict: "true" is not a boolean and 1 is not a title. Dates stay lax so JSON ISO strings parse.
+TODO_EXAMPLE: JsonDict = {
+    "id": "01JD3Z6Q8W0M9T7K5X2R4V6B8N",
+    "title": "Buy milk",
+    "notes": "",
+    "done": False,
+    "dueDate": "2026-12-01",
+    "createdAt": "2026-11-27T09:30:00.000Z",
+    "updatedAt": "2026-11-27T09:30:00.000Z",
+    "version": 1,
+}
+
+
+def _date_string(value: object) -> object:
+    # Pydantic's lax date would turn the number 0 into 1970-01-01: only ISO strings are dates.
+    if not isinstance(value, str | dt.date):
+        raise ValueError("must be an ISO 8601 date string (YYYY-MM-DD)")  # noqa: TRY004
+    return value
+
+
+# Strict: "true" is not a boolean, 1 is not a title and 0 is not a date.
 Title = Annotated[StrictStr, StringConstraints(min_length=1, max_length=TITLE_MAX)]
 Notes = Annotated[StrictStr, StringConstraints(max_length=NOTES_MAX)]
+DueDate = Annotated[dt.date, BeforeValidator(_date_string)]
 
 
 class _Body(BaseModel):
@@ -37,7 +59,7 @@ class TodoCreate(_Body):
     title: Title
     notes: Notes = ""
     done: StrictBool = False
-    due_date: dt.date | None = Field(default=None, description="ISO 8601 date (YYYY-MM-DD).")
+    due_date: DueDate | None = Field(default=None, description="ISO 8601 date (YYYY-MM-DD).")
 
 
 class TodoPatch(_Body):
@@ -48,7 +70,7 @@ class TodoPatch(_Body):
     title: Title | None = None
     notes: Notes | None = None
     done: StrictBool | None = None
-    due_date: dt.date | None = None
+    due_date: DueDate | None = None
 
     @field_validator("title", "done")
     @classmethod
@@ -62,7 +84,11 @@ class TodoPatch(_Body):
 class TodoOut(BaseModel):
     """A stored to-do."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        json_schema_extra={"examples": [TODO_EXAMPLE]},
+    )
 
     id: str = Field(examples=["01JD3Z6Q8W0M9T7K5X2R4V6B8N"])
     title: str
@@ -91,7 +117,11 @@ class TodoOut(BaseModel):
 class TodoList(BaseModel):
     """One page of to-dos, newest first."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        json_schema_extra={"examples": [{"items": [TODO_EXAMPLE], "nextCursor": None}]},
+    )
 
     items: list[TodoOut]
     next_cursor: str | None = Field(

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.todo_out import TodoOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    todo_id: str,
+    *,
+    fresh: None | str | Unset = UNSET,
+    if_none_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["if-none-match"] = if_none_match
+
+    params: dict[str, Any] = {}
+
+    json_fresh: None | str | Unset
+    if isinstance(fresh, Unset):
+        json_fresh = UNSET
+    else:
+        json_fresh = fresh
+    params["fresh"] = json_fresh
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/todos/{todo_id}".format(
+            todo_id=quote(str(todo_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Problem | TodoOut | None:
+    if response.status_code == 200:
+        response_200 = TodoOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Problem | TodoOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    todo_id: str,
+    *,
+    client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | Problem | TodoOut]:
+    """Get one of my to-dos
+
+     The caller's to-do; another user's is a 404 like a missing one.
+
+    Args:
+        todo_id (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+        if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem | TodoOut]
+    """
+
+    kwargs = _get_kwargs(
+        todo_id=todo_id,
+        fresh=fresh,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    todo_id: str,
+    *,
+    client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | Problem | TodoOut | None:
+    """Get one of my to-dos
+
+     The caller's to-do; another user's is a 404 like a missing one.
+
+    Args:
+        todo_id (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+        if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem | TodoOut
+    """
+
+    return sync_detailed(
+        todo_id=todo_id,
+        client=client,
+        fresh=fresh,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    todo_id: str,
+    *,
+    client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
+    if_none_match: None | str | Unset = UNSET,
+) -> Response[Any | Problem | TodoOut]:
+    """Get one of my to-dos
+
+     The caller's to-do; another user's is a 404 like a missing one.
+
+    Args:
+        todo_id (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+        if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem | TodoOut]
+    """
+
+    kwargs = _get_kwargs(
+        todo_id=todo_id,
+        fresh=fresh,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    todo_id: str,
+    *,
+    client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
+    if_none_match: None | str | Unset = UNSET,
+) -> Any | Problem | TodoOut | None:
+    """Get one of my to-dos
+
+     The caller's to-do; another user's is a 404 like a missing one.
+
+    Args:
+        todo_id (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+        if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem | TodoOut
+    """
+
+    return (
+        await asyncio_detailed(
+            todo_id=todo_id,
+            client=client,
+            fresh=fresh,
+            if_none_match=if_none_match,
+        )
+    ).parsed

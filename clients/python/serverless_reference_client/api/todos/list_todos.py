@@ -1,0 +1,249 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.todo_list import TodoList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    done: bool | None | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_done: bool | None | Unset
+    if isinstance(done, Unset):
+        json_done = UNSET
+    else:
+        json_done = done
+    params["done"] = json_done
+
+    json_fresh: None | str | Unset
+    if isinstance(fresh, Unset):
+        json_fresh = UNSET
+    else:
+        json_fresh = fresh
+    params["fresh"] = json_fresh
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/todos",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TodoList | None:
+    if response.status_code == 200:
+        response_200 = TodoList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TodoList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    done: bool | None | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
+) -> Response[Problem | TodoList]:
+    """List my to-dos, newest first
+
+     One page of the caller's to-dos; follow `nextCursor` for the next.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `nextCursor` of the previous page.
+        done (bool | None | Unset): Only done (true) or open (false).
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TodoList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        done=done,
+        fresh=fresh,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    done: bool | None | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
+) -> Problem | TodoList | None:
+    """List my to-dos, newest first
+
+     One page of the caller's to-dos; follow `nextCursor` for the next.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `nextCursor` of the previous page.
+        done (bool | None | Unset): Only done (true) or open (false).
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TodoList
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        done=done,
+        fresh=fresh,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    done: bool | None | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
+) -> Response[Problem | TodoList]:
+    """List my to-dos, newest first
+
+     One page of the caller's to-dos; follow `nextCursor` for the next.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `nextCursor` of the previous page.
+        done (bool | None | Unset): Only done (true) or open (false).
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TodoList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        done=done,
+        fresh=fresh,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    done: bool | None | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
+) -> Problem | TodoList | None:
+    """List my to-dos, newest first
+
+     One page of the caller's to-dos; follow `nextCursor` for the next.
+
+    Args:
+        limit (int | Unset):  Default: 50.
+        cursor (None | str | Unset): `nextCursor` of the previous page.
+        done (bool | None | Unset): Only done (true) or open (false).
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TodoList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            done=done,
+            fresh=fresh,
+        )
+    ).parsed
