@@ -16,9 +16,11 @@ SAM_PATH := $(dir $(PY313)):$(PATH)
 STAGE ?= dev
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
+TS_CLIENT := clients/typescript
+TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 
 .PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
-        unit contract integration e2e pytest bench deploy requirements clean
+        unit contract integration e2e pytest bench deploy requirements clean clients clients-check fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -68,13 +70,13 @@ lock-check: $(UV)  ## fail when uv.lock or src/requirements.txt drift from pypro
 	@echo "lock and export: in sync"
 
 lint: bootstrap  ## ruff (lint + format) and the import contracts
-	@$(VENV)/bin/ruff check src tests bench
-	@$(VENV)/bin/ruff format --check --quiet src tests bench
+	@$(VENV)/bin/ruff check src tests bench tools
+	@$(VENV)/bin/ruff format --check --quiet src tests bench tools
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null && echo "import contracts: kept"
 
 typecheck: bootstrap  ## mypy --strict over src and tests
 	@$(VENV)/bin/mypy
-	@$(VENV)/bin/mypy --strict tests bench
+	@$(VENV)/bin/mypy --strict tests bench tools
 
 template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint, and cfn-lint of the offline SAM translation
 	@$(VENV)/bin/cfn-lint template.yaml
@@ -97,7 +99,20 @@ $(CHROMIUM):
 	@echo "==> installing Debian's chromium for the browser tests"
 	@apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-test: lock-check lint typecheck template-check build $(CHROMIUM)  ## every gate, then the whole test suite
+# The TypeScript client's generator and compiler, pinned by its package-lock.json.
+$(TS_DEPS): $(TS_CLIENT)/package-lock.json
+	@echo "==> installing the TypeScript client's tools (npm ci)"
+	@npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clients: bootstrap $(TS_DEPS)  ## regenerate clients/: OpenAPI spec, Python SDK, TypeScript client
+	@$(PY) tools/clients.py write
+
+clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app; compile the TS client
+	@$(PY) tools/clients.py check
+	@cd $(TS_CLIENT) && npx --no-install tsc -p .
+
+test: lock-check lint typecheck template-check clients-check build $(CHROMIUM)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)

@@ -93,7 +93,9 @@ def _data_type(op_id: str, operation: dict[str, Any]) -> str:
     for status in _success_statuses(operation):
         content = operation["responses"][status].get("content", {})
         if "application/json" in content:
-            types.append(f'operations["{op_id}"]["responses"][{status}]["content"]["application/json"]')
+            types.append(
+                f'operations["{op_id}"]["responses"][{status}]["content"]["application/json"]'
+            )
         else:
             types.append("undefined")
     return " | ".join(dict.fromkeys(types)) or "undefined"
