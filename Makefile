@@ -20,7 +20,7 @@ TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 
 .PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
-        unit contract integration e2e pytest bench deploy requirements clean clients clients-check fuzz
+        unit contract integration e2e pytest bench deploy requirements clean clients clients-check stage-config
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -130,9 +130,12 @@ bench-images: bootstrap  ## thumbnails beside libvips (installs Debian's libvips
 deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
 	@$(PY) -m app.devstack.deploy_site --stack-name serverless-reference-$(STAGE)
 
-deploy: build  ## deploy a stage: make deploy STAGE=dev
-	@PATH="$(SAM_PATH)" $(SAM) deploy --config-env "$(STAGE)" --parameter-overrides Stage=$(STAGE) \
-		--resolve-s3 --capabilities CAPABILITY_IAM --stack-name serverless-reference-$(STAGE)
+stage-config:
+	@grep -q '^\[$(STAGE)\.deploy\.parameters\]' samconfig.toml || \
+		{ echo "no [$(STAGE).deploy.parameters] in samconfig.toml: copy a section for a new stage"; exit 2; }
+
+deploy: stage-config build  ## deploy a stage from samconfig.toml: make deploy STAGE=dev|staging|prod
+	@PATH="$(SAM_PATH)" $(SAM) deploy --config-file samconfig.toml --config-env "$(STAGE)"
 
 clean:  ## remove build output and tool environments (not local data)
 	rm -rf .aws-sam .tools .venv
