@@ -26,7 +26,7 @@ SPEC = CLIENTS / "openapi.json"
 PYTHON_SDK = CLIENTS / "python"
 PYTHON_CONFIG = CLIENTS / "python-config.yaml"
 TYPESCRIPT = CLIENTS / "typescript"
-TS_GENERATED = ("schema.d.ts", "client.ts")
+TS_GENERATED = ("schema.ts", "client.ts")
 BIN = Path(sys.executable).parent
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -67,16 +67,17 @@ def generate_python(spec_path: Path, out: Path) -> None:
         env=env,
         stdout=subprocess.DEVNULL,
     )
+    shutil.rmtree(out / ".ruff_cache", ignore_errors=True)  # left by its ruff post-hook
 
 
 def generate_typescript(spec_path: Path, spec: dict[str, Any], out: Path) -> None:
-    """schema.d.ts (openapi-typescript) and client.ts (one typed function per operation)."""
+    """schema.ts (openapi-typescript) and client.ts (one typed function per operation)."""
     out.mkdir(parents=True, exist_ok=True)
     tool = TYPESCRIPT / "node_modules" / ".bin" / "openapi-typescript"
     if not tool.exists():
         raise SystemExit("run `npm ci --prefix clients/typescript` first (make does)")
     subprocess.run(
-        [str(tool), str(spec_path), "-o", str(out / "schema.d.ts"), "--default-non-nullable=false"],
+        [str(tool), str(spec_path), "-o", str(out / "schema.ts"), "--default-non-nullable=false"],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -269,7 +270,9 @@ def check() -> int:
 
 
 def _folder_drift(fresh: Path, committed: Path, name: str) -> list[str]:
-    compare = filecmp.dircmp(fresh, committed, ignore=["__pycache__", ".pytest_cache"])
+    compare = filecmp.dircmp(
+        fresh, committed, ignore=["__pycache__", ".pytest_cache", ".ruff_cache"]
+    )
     problems: list[str] = []
     pending = [(compare, "")]
     while pending:
