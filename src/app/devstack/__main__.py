@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from app.devstack.stack import (
     stream_pumps,
     write_outputs,
 )
-from app.devstack.stream_pump import PumpThread
+from app.devstack.stream_pump import PumpThread, StreamPump
 from app.devstack.tls import ensure_certificate
 from app.settings import Settings
 
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     pumps: PumpThread | None = None
     try:
         api, container = _local_api(stack.api_environment)
-        pumps = _start_site(stack, container, progress)
+        stream, pumps = _prepare_site(stack, container, progress)
         tls = None
         if config.https:
             tls = ensure_certificate(config.state_dir / "tls")
@@ -77,6 +78,13 @@ def _run(args: argparse.Namespace) -> int:
         )
         progress(f"serving the API on {config.api_url} and the site on {config.site_url}")
 
+        def finish_start() -> None:
+            # The renderer asks the photos API (served now) while it renders the first pages.
+            for pump in stream:
+                pump.drain(timeout=60)
+            pumps.start()
+            announce()
+
         def announce() -> None:
             write_outputs(config, stack.outputs)
             print(f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):", flush=True)
@@ -87,7 +95,9 @@ def _run(args: argparse.Namespace) -> int:
             print("  Ctrl-C stops everything.\n", flush=True)
 
         servers = [identity_server, site_server]
-        return 0 if serve_together(servers, api_server, announce) else 1
+        # Called from the servers' event loop: the first render runs beside it, not in it.
+        ready = threading.Thread(target=finish_start, name="first-render", daemon=True).start
+        return 0 if serve_together(servers, api_server, ready) else 1
     finally:
         if pumps is not None:
             pumps.stop()
@@ -109,19 +119,15 @@ def _s3(stack: RunningStack) -> Any:
     return boto3.client("s3", endpoint_url=stack.emulator.url, region_name=stack.outputs["Region"])
 
 
-def _start_site(
+def _prepare_site(
     stack: RunningStack, container: Container, progress: Callable[[str], None]
-) -> PumpThread:
-    """Assets into the site bucket, stream pumps running, demo posts on an empty blog."""
+) -> tuple[list[StreamPump], PumpThread]:
+    """Assets into the site bucket, demo posts on an empty blog, the pumps (not yet running)."""
     upload_static(_s3(stack), stack.outputs["SiteBucketName"])
     pumps = stream_pumps(stack)
     if container.posts is not None and seed_demo_posts(container.posts):
-        progress("seeding demo posts and rendering the site from the posts stream")
-    for pump in pumps:
-        pump.drain(timeout=60)
-    thread = PumpThread([*pumps, *s3_pumps(stack)])
-    thread.start()
-    return thread
+        progress("seeding demo posts; the site renders from the posts stream once serving")
+    return pumps, PumpThread([*pumps, *s3_pumps(stack)])
 
 
 def _user(args: argparse.Namespace) -> int:

@@ -246,7 +246,8 @@ class PumpThread:
     def stop(self) -> None:
         """Stop polling (waits for the current round)."""
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.ident is not None:  # started
+            self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.is_set():
