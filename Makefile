@@ -16,11 +16,12 @@ SAM_PATH := $(dir $(PY313)):$(PATH)
 STAGE ?= dev
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 
 .PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
-        unit contract integration e2e pytest bench deploy requirements clean clients clients-check stage-config
+        unit contract integration e2e pytest bench deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -78,9 +79,10 @@ typecheck: bootstrap  ## mypy --strict over src and tests
 	@$(VENV)/bin/mypy
 	@$(VENV)/bin/mypy --strict tests bench tools
 
-template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint, and cfn-lint of the offline SAM translation
-	@$(VENV)/bin/cfn-lint template.yaml
+template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint (both templates), cfn-lint of the SAM translation
+	@$(VENV)/bin/cfn-lint template.yaml updates/template.yaml
 	@$(SAM) validate --lint --region us-east-1 --template-file template.yaml
+	@$(SAM) validate --lint --region us-east-1 --template-file updates/template.yaml
 	@$(PY) -m tests.templates template.yaml > .tools/template.translated.json
 	@$(VENV)/bin/cfn-lint --format parseable .tools/template.translated.json
 	@echo "template gates: clean"
@@ -99,6 +101,11 @@ $(CHROMIUM):
 	@echo "==> installing Debian's chromium for the browser tests"
 	@apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
+# The software-updates edge and its stand-in origin run on Debian's nginx (slice module included).
+$(NGINX):
+	@echo "==> installing Debian's nginx-light for the updates edge"
+	@apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+
 # The TypeScript client's generator and compiler, pinned by its package-lock.json.
 $(TS_DEPS): $(TS_CLIENT)/package-lock.json
 	@echo "==> installing the TypeScript client's tools (npm ci)"
@@ -112,7 +119,7 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 	@$(PY) tools/clients.py check
 	@cd $(TS_CLIENT) && npx --no-install tsc -p .
 
-test: lock-check lint typecheck template-check clients-check build $(CHROMIUM)  ## every gate, then the whole test suite
+test: lock-check lint typecheck template-check clients-check build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)
@@ -126,6 +133,18 @@ bench-images: bootstrap  ## thumbnails beside libvips (installs Debian's libvips
 	@$(UV) sync --frozen --quiet --python "$(PY313)" --group bench
 	@$(PY) -m bench.thumbnails
 	@$(UV) sync --frozen --quiet --python "$(PY313)"
+
+updates-demo: bootstrap $(NGINX)  ## software-update offloading live: an origin, an edge cache, a crowd
+	@$(PY) -m app.devstack.updates demo
+
+bench-updates: bootstrap $(NGINX)  ## flash crowd through the edge vs straight at the origin; cost chart
+	@$(PY) -m bench.updates
+
+deploy-updates: build  ## only the updates distribution for an existing origin: make deploy-updates ORIGIN=host
+	@test -n "$(ORIGIN)" || { echo "usage: make deploy-updates ORIGIN=downloads.example.com [STAGE=dev]"; exit 2; }
+	@PATH="$(SAM_PATH)" $(SAM) deploy --template-file .aws-sam/build/UpdatesEdge/template.yaml \
+		--stack-name serverless-reference-$(STAGE)-updates --resolve-s3 --no-confirm-changeset \
+		--parameter-overrides Stage=$(STAGE) OriginDomainName=$(ORIGIN)
 
 deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
 	@$(PY) -m app.devstack.deploy_site --stack-name serverless-reference-$(STAGE)

@@ -29,6 +29,9 @@ def translate(template: dict[str, Any], region: str = "us-east-1") -> dict[str, 
         # As `sam package` would: local code folders become S3 locations.
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = f"s3://packaged-code/{logical_id}.zip"
+        if resource["Type"] == "AWS::CloudFormation::Stack":
+            url = f"https://packaged-code.s3.amazonaws.com/{logical_id}.template"
+            resource["Properties"]["TemplateURL"] = url
     result: dict[str, Any] = translator.translate(
         packaged,
         parameter_values={"AWS::AccountId": "123456789012"},

@@ -144,7 +144,8 @@ class Provisioner:
         )
         resolver = self._resolver(result)
         for name, output in self._template.get("Outputs", {}).items():
-            result.outputs[name] = str(resolver.resolve(output["Value"]))
+            if self._wanted(output, result):  # an Output's Condition, like a resource's
+                result.outputs[name] = str(resolver.resolve(output["Value"]))
         globals_env = (
             self._template.get("Globals", {}).get("Function", {}).get("Environment", {})
         ).get("Variables", {})
