@@ -7,6 +7,7 @@ the owning service, as any client would. Failures become `DependencyUnavailable`
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +21,14 @@ TIMEOUT = httpx.Timeout(3.0, connect=1.0)
 
 def http_client() -> httpx.Client:
     """One pooled client per process, shared by every sibling-service adapter."""
-    return httpx.Client(timeout=TIMEOUT, headers={"Accept": "application/json"})
+    transport = httpx.HTTPTransport()
+    client = httpx.Client(
+        timeout=TIMEOUT, headers={"Accept": "application/json"}, transport=transport
+    )
+    # On Lambda it lives as long as the process; where a container is dropped (tests, a reload),
+    # its idle keep-alive connections close with it instead of leaking their sockets.
+    weakref.finalize(client, transport.close)
+    return client
 
 
 class BlogApi:

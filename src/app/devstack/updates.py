@@ -117,10 +117,24 @@ def location_regex(path_pattern: str) -> str:
     return "^" + fnmatch.translate(pattern).removeprefix("(?s:").removesuffix(")\\Z") + "$"
 
 
-def _user_line() -> str:
+def _preamble(name: str, state: Path, workers: str, log_format: str) -> str:
+    """What the origin and the edge share: files under `state`, and the `http {` they open."""
     # As root, nginx would drop its workers to `nobody`, who cannot read a private temp folder;
     # these servers listen on loopback only and serve a folder the demo made itself.
-    return "user root root;\n" if os.geteuid() == 0 else ""
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes {workers};
+pid {state}/{name}.pid;
+error_log {state}/{name}-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    log_format {name} '{log_format}';
+    access_log {state}/{name}-access.log {name};
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 10000;
+    client_body_temp_path {state}/{name}-tmp/body;
+    proxy_temp_path {state}/{name}-tmp/proxy;
+"""
 
 
 def edge_config(
@@ -139,22 +153,10 @@ def edge_config(
         for name in selectors
     )
     locations = "".join(_location(b, origin_host) for b in behaviors)
+    log = '$msec "$request" $status $body_bytes_sent $upstream_cache_status $request_time'
     return f"""# Generated from updates/template.yaml by app.devstack.updates: do not edit.
-{_user_line()}worker_processes auto;
-pid {state}/edge.pid;
-error_log {state}/edge-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    log_format edge '$msec "$request" $status $body_bytes_sent $upstream_cache_status '
-                    '$request_time';
-    access_log {state}/edge-access.log edge;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 10000;
-    client_body_temp_path {state}/edge-tmp/body;
-    proxy_temp_path {state}/edge-tmp/proxy;
-    proxy_cache_path {state}/edge-cache levels=1:2 keys_zone=updates:32m max_size=20g
-                     inactive=365d use_temp_path=off;
+{_preamble("edge", state, "auto", log)}    proxy_cache_path {state}/edge-cache levels=1:2
+                     keys_zone=updates:32m max_size=20g inactive=365d use_temp_path=off;
     upstream origin {{
         server 127.0.0.1:{origin_port};
         keepalive 64;
@@ -209,20 +211,9 @@ def _location(behavior: Behavior, origin_host: str) -> str:
 
 def origin_config(root: Path, *, port: int, state: Path) -> str:
     """nginx as a plain static file server: the unchanged origin (plus manifest Cache-Control)."""
+    log = '$msec "$request" $status $body_bytes_sent $request_time'
     return f"""# The stand-in origin: static files, none of our code.
-{_user_line()}worker_processes 1;
-pid {state}/origin.pid;
-error_log {state}/origin-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    log_format origin '$msec "$request" $status $body_bytes_sent $request_time';
-    access_log {state}/origin-access.log origin;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 10000;
-    client_body_temp_path {state}/origin-tmp/body;
-    proxy_temp_path {state}/origin-tmp/proxy;
-    types {{
+{_preamble("origin", state, "1", log)}    types {{
         application/json json;
         application/octet-stream bin;
     }}
