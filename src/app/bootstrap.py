@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.adapters.cognito_identity import CognitoIdentityDirectory
 from app.adapters.dynamodb_transport import (
     DaxTransport,
     LocalDaxCache,
@@ -16,11 +15,6 @@ from app.adapters.dynamodb_transport import (
     dynamodb_client_factory,
 )
 from app.adapters.ids import UlidGenerator
-from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
-from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
-from app.adapters.ses_mail import SesMailer
-from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
-from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
@@ -30,7 +24,12 @@ from app.domain.subscriptions import SubscriptionService
 from app.domain.todos import TodoService
 from app.domain.welcome import WelcomeSender
 from app.settings import PhotoSettings, Settings, SiteSettings, WelcomeSettings
-from app.site.render import CdnInvalidator, SiteRenderer
+
+if TYPE_CHECKING:
+    from app.site.render import CdnInvalidator, SiteRenderer
+
+# A function imports only the adapters of the services it serves (each costs cold-start time):
+# they are imported where each service is built.
 
 
 class TokenVerifier(Protocol):
@@ -86,6 +85,8 @@ def build_container(settings: Settings) -> Container:
         )
     storage = None
     if settings.serves("storage"):
+        from app.adapters.cognito_identity import CognitoIdentityDirectory
+
         storage = StorageService(
             CognitoIdentityDirectory(
                 settings.identity_pool_id,
@@ -101,6 +102,7 @@ def build_container(settings: Settings) -> Container:
     posts = None
     if settings.serves("blog"):
         from app.adapters.markdown import SafeMarkdown  # only functions that serve the blog
+        from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
 
         model, feed = bind_post_model(
             settings.posts_table, settings.region, settings.aws_endpoint_url
@@ -113,6 +115,8 @@ def build_container(settings: Settings) -> Container:
         )
     photos, post_directory = None, None
     if settings.serves("photos"):
+        from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
+
         photos = PhotoService(
             DynamoPhotoRepository(
                 bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
@@ -158,6 +162,10 @@ def _post_directory(
 
 def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
     """The render function's collaborators: posts table, site bucket, CloudFront (if any)."""
+    from app.adapters.posts_dynamodb import DynamoPostRepository, bind_post_model
+    from app.adapters.site_s3 import CloudFrontInvalidator, NoEdge, S3SitePublisher
+    from app.site.render import SiteRenderer
+
     model, feed = bind_post_model(settings.posts_table, settings.region, settings.aws_endpoint_url)
     invalidator: CdnInvalidator = NoEdge()
     if settings.distribution_id:
@@ -179,6 +187,8 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
 def _subscription_service(
     table: str, region: str, endpoint: str | None, secret: str
 ) -> SubscriptionService:
+    from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
+
     return SubscriptionService(
         DynamoSubscriberRepository(bind_subscriber_model(table, region, endpoint)),
         CursorCodec(secret.encode()),
@@ -189,6 +199,7 @@ def _subscription_service(
 def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
     """The thumbnail function's collaborators: photos table, photos bucket, Pillow."""
     from app.adapters.images import make_thumbnails  # Pillow loads only where it is used
+    from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
 
     return Thumbnailer(
         DynamoPhotoRepository(
@@ -201,6 +212,9 @@ def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
 
 def build_welcome_sender(settings: WelcomeSettings) -> WelcomeSender:
     """The welcome function's collaborators: subscribers table, SES, the token signer."""
+    from app.adapters.ses_mail import SesMailer
+    from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
+
     secret = settings.cursor_secret.get_secret_value()
     repository = DynamoSubscriberRepository(
         bind_subscriber_model(
