@@ -110,6 +110,10 @@ def test_https_serves_a_local_certificate(tmp_path: Path) -> None:
             verify=ssl.create_default_context(cafile=certificate), timeout=10
         ) as http:
             assert http.get(outputs["ApiUrl"] + "health").json() == {"status": "ok"}
+            # The site rendered too: the renderer reached the photos API over HTTPS.
+            home = http.get(outputs["SiteUrl"])
+            assert home.status_code == 200
+            assert "Welcome to MyBlog.com" in home.text
         with httpx.Client(timeout=10) as untrusting, pytest.raises(httpx.ConnectError):
             untrusting.get(outputs["ApiUrl"] + "health")
 

@@ -58,12 +58,14 @@ def _run(args: argparse.Namespace) -> int:
     stack = start_stack(config, progress)
     pumps: PumpThread | None = None
     try:
-        api, container = _local_api(stack.api_environment)
-        stream, pumps = _prepare_site(stack, container, progress)
         tls = None
         if config.https:
             tls = ensure_certificate(config.state_dir / "tls")
             progress(f"HTTPS certificate: {tls[0]} (trust it on your device or simulator)")
+            # The renderer calls the photos API, served with this certificate (httpx reads it).
+            os.environ["SSL_CERT_FILE"] = str(tls[0])
+        api, container = _local_api(stack.api_environment)
+        stream, pumps = _prepare_site(stack, container, progress)
         api_server = local_server(api, config.api_port, tls)
         identity_server = local_server(stack.identity.app(), config.identity_port)
         site_server = local_server(

@@ -22,6 +22,9 @@ def local_server(app: ASGIApp, port: int, tls: tuple[Path, Path] | None = None) 
         log_level="warning",
         access_log=False,
         lifespan="off",
+        # Idle keep-alive connections (the renderer's, to the API) must not hold up Ctrl-C: a TLS
+        # one otherwise waits out asyncio's 30 s SSL shutdown for a peer that reads nothing.
+        timeout_graceful_shutdown=3,
         ssl_certfile=str(tls[0]) if tls else None,
         ssl_keyfile=str(tls[1]) if tls else None,
     )

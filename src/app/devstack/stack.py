@@ -76,7 +76,7 @@ class StackConfig:
     @property
     def site_url(self) -> str:
         """The local site: pages from the site bucket, the API under /api/ (as CloudFront)."""
-        return f"http://127.0.0.1:{self.site_port}/"
+        return f"{'https' if self.https else 'http'}://127.0.0.1:{self.site_port}/"
 
     @property
     def api_url(self) -> str:
