@@ -22,16 +22,6 @@ _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "subscriptions": ("subscribers_table", "cursor_secret"),
     "photos": ("photos_table", "photos_bucket"),
 }
-_ENV_NAMES: Final = {
-    "todos_table": "TODOS_TABLE",
-    "cursor_secret": "CURSOR_SECRET",
-    "identity_pool_id": "IDENTITY_POOL_ID",
-    "user_files_bucket": "USER_FILES_BUCKET",
-    "posts_table": "POSTS_TABLE",
-    "subscribers_table": "SUBSCRIBERS_TABLE",
-    "photos_table": "PHOTOS_TABLE",
-    "photos_bucket": "PHOTOS_BUCKET",
-}
 
 
 class Settings(BaseSettings):
@@ -77,7 +67,12 @@ class Settings(BaseSettings):
             raise ValueError(f"SERVICES names unknown services: {sorted(unknown)}")
         if self.services_list:
             for service in self.services:
-                missing = [_ENV_NAMES[f] for f in _REQUIRED[service] if not getattr(self, f)]
+                fields = type(self).model_fields
+                missing = [
+                    str(fields[f].validation_alias)
+                    for f in _REQUIRED[service]
+                    if not getattr(self, f)
+                ]
                 if missing:
                     raise ValueError(f"the {service} service needs {', '.join(missing)}")
         if self.dax_endpoint and self.local_read_cache:

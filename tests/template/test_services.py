@@ -10,6 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.api.app import create_app
+from app.api.services import ROUTERS
 from app.bootstrap import build_container
 from app.devstack.cfn import load_template
 from app.settings import SERVICES, Settings
@@ -93,6 +94,7 @@ SERVICE_ENV = {
 def test_every_service_has_exactly_one_function_and_every_function_a_service(
     template: dict[str, Any],
 ) -> None:
+    assert tuple(ROUTERS) == SERVICES  # and its routers
     assert set(service_functions(template)) == set(SERVICES)
     for name, resource in functions(template).items():
         assert resource["Properties"]["Tags"] == {"service": owner(resource)}, name

@@ -11,9 +11,9 @@ from fastapi.openapi.utils import get_openapi
 from app.api.schemas.problem import PROBLEM_MEDIA_TYPE
 from app.settings import SERVICES
 
+PROBLEM_REF: Final = "#/components/schemas/Problem"
 # Platform routes (health, docs, the spec) are served by every function; API Gateway sends
 # them to the to-dos function only.
-PROBLEM_REF: Final = "#/components/schemas/Problem"
 PLATFORM_ROUTER: Final = "app.api.routers.health"
 ROUTERS: Final[dict[str, tuple[str, ...]]] = {
     "todos": ("app.api.routers.todos",),
@@ -22,7 +22,15 @@ ROUTERS: Final[dict[str, tuple[str, ...]]] = {
     "subscriptions": ("app.api.routers.subscriptions",),
     "photos": ("app.api.routers.photos",),
 }
-assert tuple(ROUTERS) == SERVICES, "every service has its routers"  # noqa: S101
+
+TAGS: Final = {
+    "health": "Platform: liveness (served by the to-dos function).",
+    "todos": "MyTodoList: each signed-in user's own to-dos.",
+    "storage": "MyTodoList: where a user's own S3 folder is.",
+    "blog": "MyBlog.com: posts, public reads, author writes.",
+    "subscriptions": "MyBlog.com: newsletter subscribe and unsubscribe.",
+    "photos": "MyBlog.com: photo uploads and thumbnails.",
+}
 
 
 def routers_of(services: tuple[str, ...]) -> list[APIRouter]:
@@ -65,13 +73,3 @@ def _errors_as_problem_json(spec: dict[str, Any]) -> None:
     schemas = spec.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
-
-
-TAGS: Final = {
-    "health": "Platform: liveness (served by the to-dos function).",
-    "todos": "MyTodoList: each signed-in user's own to-dos.",
-    "storage": "MyTodoList: where a user's own S3 folder is.",
-    "blog": "MyBlog.com: posts, public reads, author writes.",
-    "subscriptions": "MyBlog.com: newsletter subscribe and unsubscribe.",
-    "photos": "MyBlog.com: photo uploads and thumbnails.",
-}
