@@ -17,6 +17,7 @@ from app.adapters.dynamodb_transport import (
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
+from app.domain.errors import DependencyUnavailable
 from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
@@ -157,7 +158,13 @@ def _post_directory(
 
     client = http_client()
     fixed = settings.blog_api_url
-    return lambda base_url: BlogApi(fixed or base_url, client)
+
+    def directory(api_base_url: str) -> PostDirectory:
+        if not (fixed or api_base_url):
+            raise DependencyUnavailable("the blog service's URL is unknown: set BLOG_API_URL")
+        return BlogApi(fixed or api_base_url, client)
+
+    return directory
 
 
 def build_site_renderer(settings: SiteSettings) -> SiteRenderer:

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     cache_query_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_QUERY_TTL_MS", ge=0)
     max_body_bytes: int = Field(default=65_536, validation_alias="MAX_BODY_BYTES", gt=0)
     # Where the photos service asks the blog service whether a post exists when the blog is
-    # not served by the same process; empty: the API the request came through.
+    # not served by the same process; empty: the API Gateway stage the request came through.
     blog_api_url: str = Field(default="", validation_alias="BLOG_API_URL")
 
     @model_validator(mode="after")

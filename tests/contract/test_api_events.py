@@ -18,7 +18,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
+from app.api.deps import API_BASE_URL_SCOPE_KEY
 from tests.conftest import EVENTS, LocalAws
 
 EVENT_FILES = sorted((EVENTS / "api").glob("*.json"))
@@ -169,3 +171,30 @@ def test_logs_are_structured_with_the_request_id_and_no_token(
     assert access[0]["function_request_id"] == LambdaContext.aws_request_id
     assert token not in output
     assert "Authorization" not in output
+
+
+def test_sibling_services_are_reached_through_api_gateways_own_domain(
+    handler_module: ModuleType,
+) -> None:
+    """The base URL the photos service calls the blog on comes from the request context (set by
+    API Gateway), never from the Host header a caller controls."""
+    seen: dict[str, Any] = {}
+
+    async def capture(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.update(scope)
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    async def send(message: Message) -> None:
+        del message
+
+    event = load_event("create_todo")
+    event["headers"]["Host"] = "attacker.example"
+    scope: Scope = {"type": "http", "path": "/todos", "aws.event": event}
+    # Nothing in it suspends: one step runs it (asyncio.run would replace Mangum's loop).
+    with pytest.raises(StopIteration):
+        handler_module.ApiGatewayContext(capture)(scope, receive, send).send(None)
+    assert seen[API_BASE_URL_SCOPE_KEY] == (
+        "https://1234567890.execute-api.us-east-1.amazonaws.com/dev/"
+    )

@@ -186,6 +186,17 @@ def test_the_photos_service_alone_asks_the_blog_service_over_rest(
             missing = http.post("/posts/no-such-post/photos", headers=author.headers)
             assert missing.status_code == 404
             assert missing.json()["code"] == "not_found"
+    # Alone, with no configured blog URL and no API Gateway context, it trusts no Host header.
+    with (
+        serving_in_thread(service_app(local_aws, "blog"), blog_port) as blog_url,
+        serving_in_thread(service_app(local_aws, "photos"), photos_port) as photos_url,
+        httpx.Client(base_url=photos_url, timeout=10) as http,
+    ):
+        host = blog_url.removeprefix("http://")
+        headers = {**author.headers, "Host": host}
+        unknown = http.post(f"/posts/{slug}/photos", headers=headers)
+        assert unknown.status_code == 503
+        assert unknown.json()["code"] == "dependency_unavailable"
     blog_down = service_app(local_aws, "photos", BLOG_API_URL=f"http://127.0.0.1:{dead_port}")
     with (
         serving_in_thread(blog_down, photos_port) as photos_url,

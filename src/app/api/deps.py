@@ -15,6 +15,8 @@ from app.domain.storage import StorageService
 from app.domain.todos import TodoService
 
 AUTHORIZER_CLAIMS_SCOPE_KEY = "app.authorizer_claims"
+# The API's own base URL as API Gateway's request context names it (never the Host header).
+API_BASE_URL_SCOPE_KEY = "app.api_base_url"
 
 _bearer = HTTPBearer(
     auto_error=False,

@@ -11,7 +11,7 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.api.app import create_app
-from app.api.deps import AUTHORIZER_CLAIMS_SCOPE_KEY
+from app.api.deps import API_BASE_URL_SCOPE_KEY, AUTHORIZER_CLAIMS_SCOPE_KEY
 from app.api.middleware import REQUEST_ID_SCOPE_KEY
 from app.bootstrap import build_container
 from app.settings import get_settings
@@ -38,6 +38,8 @@ class ApiGatewayContext:
         if stage and domain.endswith(".amazonaws.com") and scope["type"] == "http":
             root = f"/{stage}"
             scope = {**scope, "root_path": root, "path": root + scope["path"]}
+            # Where sibling services are reached: set by API Gateway, not by the caller.
+            scope = {**scope, API_BASE_URL_SCOPE_KEY: f"https://{domain}{root}/"}
         claims = (request_context.get("authorizer") or {}).get("claims")
         if isinstance(claims, dict):
             scope = {**scope, AUTHORIZER_CLAIMS_SCOPE_KEY: claims}

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from pydantic.config import JsonDict
 
-from app.api.deps import ContainerDep, CurrentUser, configured
+from app.api.deps import API_BASE_URL_SCOPE_KEY, ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
 from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
 
@@ -50,9 +50,9 @@ PhotosDep = Annotated[PhotoService, Depends(get_photos)]
 
 
 def get_post_directory(request: Request, container: ContainerDep) -> PostDirectory:
-    """The blog service: in this process, or its REST API behind the URL this request came in on."""
+    """The blog service: in this process, or its REST API on the API this request came through."""
     directory = configured(container.post_directory, "photos")
-    return directory(str(request.base_url))
+    return directory(str(request.scope.get(API_BASE_URL_SCOPE_KEY, "")))
 
 
 PostsDirectoryDep = Annotated[PostDirectory, Depends(get_post_directory)]
