@@ -67,6 +67,7 @@ def edge_behaviors(
     values = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
     values.update(parameters or {})
     values.setdefault("OriginDomainName", "origin.invalid")
+    values.setdefault("AWS::StackName", "local-updates")
     refs = {name: name for name in template["Resources"]}
     resolver = Resolver(values, refs, {}, conditions=template.get("Conditions", {}))
     policies = {
