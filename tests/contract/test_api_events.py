@@ -39,7 +39,7 @@ EXPECTED_STATUS = {
     "get_todo_missing": 404,
     "update_todo_missing": 404,
     "delete_todo_missing": 404,
-    "list_photos": 200,  # public: no authorizer
+    "list_photos_missing_post": 404,  # public (no authorizer); the blog has no such post
     "create_photo_upload_missing_post": 404,  # an author, but the blog has no such post
 }
 

@@ -34,7 +34,7 @@ CHECKS = (
     "ensure_resource_availability",
 )
 MIN_REQUESTS = 2000
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))  # per operation and phase
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))  # per operation and phase
 SEED = os.environ.get("FUZZ_SEED", "20261127")  # fixed: CI runs are repeatable; vary it locally
 REPORTS = REPO_ROOT / "test-artifacts" / "fuzz"
 

@@ -170,7 +170,7 @@ def service_app(local_aws: LocalAws, services: str, **overrides: str) -> Any:
 
 
 def test_the_photos_service_alone_asks_the_blog_service_over_rest(
-    local_aws: LocalAws, author: SignedIn, slug: str
+    local_aws: LocalAws, author: SignedIn, slug: str, client: httpx.Client
 ) -> None:
     """As deployed: photos and blog in separate processes, photos holding no posts-table access."""
     blog_port, photos_port, dead_port = free_ports(3)
@@ -202,9 +202,26 @@ def test_the_photos_service_alone_asks_the_blog_service_over_rest(
         serving_in_thread(blog_down, photos_port) as photos_url,
         httpx.Client(base_url=photos_url, timeout=10) as http,
     ):
-        before = http.get(f"/posts/{slug}/photos").json()["items"]
+        before = client.get(f"/posts/{slug}/photos").json()["items"]  # through the monolith
         refused = http.post(f"/posts/{slug}/photos", headers=author.headers)
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["code"] == "dependency_unavailable"
-        assert http.get(f"/posts/{slug}/photos").json()["items"] == before  # nothing written
+        assert http.get(f"/posts/{slug}/photos").status_code == 503  # listing needs the blog too
+        assert client.get(f"/posts/{slug}/photos").json()["items"] == before  # nothing written
+
+
+def test_a_deleted_posts_photos_are_gone_with_it(
+    client: httpx.Client, author: SignedIn, local_aws: LocalAws
+) -> None:
+    """Found by the fuzzer's stateful phase: the listing outlived its post."""
+    name = f"gone-{secrets.token_hex(3)}"
+    body = {"slug": name, "title": "Short-lived", "body": "Soon deleted."}
+    assert client.post("/posts", json=body, headers=author.headers).status_code == 201
+    assert client.post(f"/posts/{name}/photos", headers=author.headers).status_code == 201
+    assert len(client.get(f"/posts/{name}/photos").json()["items"]) == 1
+    assert client.delete(f"/posts/{name}", headers=author.headers).status_code == 204
+    listing = client.get(f"/posts/{name}/photos")
+    assert listing.status_code == 404
+    assert listing.json()["code"] == "not_found"
+    assert client.get("/posts/never-was/photos").status_code == 404

@@ -197,7 +197,7 @@ export interface paths {
         };
         /**
          * A post's photos and their status
-         * @description Public.
+         * @description Public; 404 when the post does not exist (or was deleted).
          */
         get: operations["listPhotos"];
         put?: never;
@@ -1700,6 +1700,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhotoList"];
+                };
+            };
+            /** @description Not found (another user's to-do is not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid or unknown fields or parameters. */

@@ -55,8 +55,10 @@ class PhotosApi:
         self._client = client
 
     def list_for(self, slug: str) -> list[Photo]:
-        """A post's photos, oldest first (an unknown post has none)."""
+        """A post's photos, oldest first (a post deleted meanwhile has none)."""
         response = _get(self._client, f"{self._base}/posts/{quote(slug, safe='')}/photos")
+        if response.status_code == httpx.codes.NOT_FOUND:
+            return []
         _require_ok(response, "the photos service")
         try:
             return [_photo(slug, item) for item in response.json()["items"]]

@@ -121,8 +121,10 @@ class PhotoService:
         self._photos.add(photo)
         return UploadTicket(photo, url, fields)
 
-    def photos_of(self, slug: str) -> list[Photo]:
-        """A post's photos."""
+    def photos_of(self, slug: str, posts: PostDirectory) -> list[Photo]:
+        """A published post's photos; NotFound when the blog has no such post (deleted ones too)."""
+        if not posts.exists(slug):
+            raise NotFound(slug)
         return self._photos.list_for(slug)
 
 

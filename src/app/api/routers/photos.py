@@ -146,10 +146,13 @@ def create_photo_upload(
     response_model=PhotoList,
     operation_id="listPhotos",
     summary="A post's photos and their status",
-    responses={k: PROBLEM_RESPONSES[k] for k in (503,)},
+    responses={k: PROBLEM_RESPONSES[k] for k in (404, 503)},
     openapi_extra={"security": []},
 )
-def list_photos(slug: str, photos: PhotosDep, response: Response) -> PhotoList:
-    """Public."""
+def list_photos(
+    slug: str, photos: PhotosDep, posts: PostsDirectoryDep, response: Response
+) -> PhotoList:
+    """Public; 404 when the post does not exist (or was deleted)."""
+    items = photos.photos_of(slug, posts)
     response.headers["Cache-Control"] = "public, max-age=10, s-maxage=10"
-    return PhotoList(items=[PhotoOut.of(p) for p in photos.photos_of(slug)])
+    return PhotoList(items=[PhotoOut.of(p) for p in items])

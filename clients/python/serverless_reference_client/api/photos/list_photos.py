@@ -31,6 +31,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -63,7 +68,7 @@ def sync_detailed(
 ) -> Response[PhotoList | Problem]:
     """A post's photos and their status
 
-     Public.
+     Public; 404 when the post does not exist (or was deleted).
 
     Args:
         slug (str):
@@ -94,7 +99,7 @@ def sync(
 ) -> PhotoList | Problem | None:
     """A post's photos and their status
 
-     Public.
+     Public; 404 when the post does not exist (or was deleted).
 
     Args:
         slug (str):
@@ -120,7 +125,7 @@ async def asyncio_detailed(
 ) -> Response[PhotoList | Problem]:
     """A post's photos and their status
 
-     Public.
+     Public; 404 when the post does not exist (or was deleted).
 
     Args:
         slug (str):
@@ -149,7 +154,7 @@ async def asyncio(
 ) -> PhotoList | Problem | None:
     """A post's photos and their status
 
-     Public.
+     Public; 404 when the post does not exist (or was deleted).
 
     Args:
         slug (str):
