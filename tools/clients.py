@@ -115,14 +115,17 @@ def typescript_client(spec: dict[str, Any]) -> str:
             kinds = {p["in"] for p in operation.get("parameters", [])}
             required = {p["in"] for p in operation.get("parameters", []) if p.get("required")}
             fields = []
+            needs_input = False  # some path parameter, header or body is required
             for kind, key in (("path", "path"), ("query", "query"), ("header", "headers")):
                 if kind in kinds:
                     optional = "" if kind in required else "?"
+                    needs_input |= not optional
                     param_type = f'NonNullable<operations["{op_id}"]["parameters"]["{kind}"]>'
                     fields.append(f"  {key}{optional}: {param_type};")
             body = operation.get("requestBody")
             if body:
                 optional = "" if body.get("required") else "?"
+                needs_input |= not optional
                 body_type = (
                     f'NonNullable<operations["{op_id}"]["requestBody"]>'
                     '["content"]["application/json"]'
@@ -130,7 +133,6 @@ def typescript_client(spec: dict[str, Any]) -> str:
                 fields.append(f"  body{optional}: {body_type};")
             input_name = op_id[0].upper() + op_id[1:] + "Input"
             inputs.append(f"export interface {input_name} {{\n" + "\n".join(fields) + "\n}\n")
-            needs_input = any(not f.split(":")[0].endswith("?") for f in fields)
             arg = f"input: {input_name}" + ("" if needs_input else " = {}")
             secured = bool(operation.get("security"))
             summary = operation.get("summary", op_id)
