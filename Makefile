@@ -71,13 +71,13 @@ lock-check: $(UV)  ## fail when uv.lock or src/requirements.txt drift from pypro
 	@echo "lock and export: in sync"
 
 lint: bootstrap  ## ruff (lint + format) and the import contracts
-	@$(VENV)/bin/ruff check src tests bench tools
-	@$(VENV)/bin/ruff format --check --quiet src tests bench tools
+	@$(VENV)/bin/ruff check src tests bench tools updates
+	@$(VENV)/bin/ruff format --check --quiet src tests bench tools updates
 	@$(VENV)/bin/lint-imports --no-cache >/dev/null && echo "import contracts: kept"
 
 typecheck: bootstrap  ## mypy --strict over src and tests
 	@$(VENV)/bin/mypy
-	@$(VENV)/bin/mypy --strict tests bench tools
+	@$(VENV)/bin/mypy --strict tests bench tools updates
 
 template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint (both templates), cfn-lint of the SAM translation
 	@$(VENV)/bin/cfn-lint template.yaml updates/template.yaml
@@ -135,7 +135,7 @@ bench-images: bootstrap  ## thumbnails beside libvips (installs Debian's libvips
 	@$(UV) sync --frozen --quiet --python "$(PY313)"
 
 updates-demo: bootstrap $(NGINX)  ## software-update offloading live: an origin, an edge cache, a crowd
-	@$(PY) -m app.devstack.updates demo
+	@$(PY) -m updates.demo demo
 
 bench-updates: bootstrap $(NGINX)  ## flash crowd through the edge vs straight at the origin; cost chart
 	@$(PY) -m bench.updates
@@ -147,7 +147,7 @@ deploy-updates: build  ## only the updates distribution for an existing origin: 
 		--parameter-overrides Stage=$(STAGE) OriginDomainName=$(ORIGIN)
 
 deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
-	@$(PY) -m app.devstack.deploy_site --stack-name serverless-reference-$(STAGE)
+	@$(PY) tools/deploy_site.py --stack-name serverless-reference-$(STAGE)
 
 stage-config:
 	@grep -q '^\[$(STAGE)\.deploy\.parameters\]' samconfig.toml || \

@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.devstack.cfn import load_template
-from app.devstack.emulator import Emulator, free_port
-from app.devstack.provision import Provisioner
+from app.devstack.emulators.process import Emulator
+from app.devstack.ports import free_port
+from app.devstack.provisioning.intrinsics import load_template
+from app.devstack.provisioning.provision import Provisioner
 from app.devstack.stack import aws_environment
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,10 +15,10 @@ import httpx
 
 from app.api.app import create_app
 from app.bootstrap import build_container
-from app.devstack.emulator import free_port
-from app.devstack.serve import serving_in_thread
+from app.devstack.cognito.users import sign_in
+from app.devstack.ports import free_port
+from app.devstack.serving import serving_in_thread
 from app.devstack.stack import StackConfig, start_stack
-from app.devstack.users import sign_in
 from app.settings import Settings
 from bench.harness import median, percentile
 

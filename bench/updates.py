@@ -25,18 +25,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from app.devstack.emulator import free_ports
-from app.devstack.updates import (
-    Download,
-    Nginx,
-    edge_behaviors,
-    edge_config,
-    flash_crowd,
-    make_update_files,
-    nginx_binary,
-    origin_config,
-    read_log,
-)
+from app.devstack.ports import free_ports
+from updates.demo import Download, flash_crowd, make_update_files
+from updates.edge import edge_behaviors, edge_config, origin_config
+from updates.nginx import Nginx, nginx_binary, read_log
 
 SIZE_MB = int(os.environ.get("UPDATES_SIZE_MB", "100"))
 CLIENTS = int(os.environ.get("UPDATES_CLIENTS", "200"))

@@ -12,11 +12,11 @@ from typing import Any
 import boto3
 import pytest
 
-from app.devstack.emulator import LOCAL_CREDENTIALS
-from app.devstack.provision import Provisioned
-from app.devstack.serve import serving_in_thread
+from app.devstack.cognito.users import sign_in
+from app.devstack.emulators.process import LOCAL_CREDENTIALS
+from app.devstack.provisioning.provision import Provisioned
+from app.devstack.serving import serving_in_thread
 from app.devstack.stack import RunningStack, StackConfig, start_stack
-from app.devstack.users import sign_in
 from app.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from samtranslator.parser.parser import Parser
 from samtranslator.translator.arn_generator import ArnGenerator
 from samtranslator.translator.translator import Translator
 
-from app.devstack.cfn import load_template
+from app.devstack.provisioning.intrinsics import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "template.yaml"
 

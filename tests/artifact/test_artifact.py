@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.devstack.cfn import load_template
+from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import EVENTS, REPO_ROOT, LocalAws
 
 BUILD = REPO_ROOT / ".aws-sam" / "build"

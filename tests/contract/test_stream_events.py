@@ -12,8 +12,8 @@ from types import ModuleType
 import boto3
 import pytest
 
-from app.devstack.outbox import read_outbox
-from app.devstack.stream_pump import LocalLambdaContext
+from app.devstack.emulators.outbox import read_outbox
+from app.devstack.event_sources.dynamodb_streams import LocalLambdaContext
 from app.settings import get_welcome_settings
 from tests.conftest import EVENTS, LocalAws
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import boto3
 
-from app.devstack.emulator import free_ports, port_in_use
+from app.devstack.ports import free_ports, port_in_use
 from tests.conftest import REPO_ROOT
 
 

@@ -23,7 +23,7 @@ from serverless_reference_client.api.todos import (
 )
 from serverless_reference_client.models import Problem, TodoCreate, TodoList, TodoOut, TodoPatch
 
-from app.devstack.users import sign_in
+from app.devstack.cognito.users import sign_in
 from tests.conftest import REPO_ROOT, TEST_PASSWORD
 from tests.e2e.running import local_stack
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.devstack.users import sign_in
+from app.devstack.cognito.users import sign_in
 from tests.conftest import REPO_ROOT, TEST_PASSWORD
 from tests.e2e.running import local_stack
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from app.devstack.cfn import load_template
+from app.devstack.provisioning.intrinsics import load_template
 from tests.clients import user_files
 from tests.conftest import REPO_ROOT
 from tests.e2e.running import local_stack, sign_in

@@ -10,15 +10,17 @@ import boto3
 import httpx
 import pytest
 
+from app.adapters.site_s3 import S3SitePublisher
 from app.api.app import create_app
 from app.bootstrap import build_container
-from app.devstack.emulator import free_port
-from app.devstack.s3_pump import S3EventPump
-from app.devstack.serve import serving_in_thread
-from app.devstack.site import site_app, upload_static
+from app.devstack.edge.origin import site_app
+from app.devstack.event_sources.dynamodb_streams import StreamPump
+from app.devstack.event_sources.s3_notifications import S3EventPump
+from app.devstack.ports import free_port
+from app.devstack.serving import serving_in_thread
 from app.devstack.stack import s3_pumps, stream_pumps
-from app.devstack.stream_pump import StreamPump
 from app.settings import get_photo_settings, get_site_settings, get_welcome_settings
+from app.site.pages import STATIC
 from tests.conftest import LocalAws
 
 
@@ -80,7 +82,7 @@ def site(
     """The local site origin (pages from the bucket, /api/*) and the render pump."""
     s3 = boto3.client("s3", endpoint_url=local_aws.endpoint, region_name="us-east-1")
     bucket = local_aws.outputs["SiteBucketName"]
-    upload_static(s3, bucket)
+    S3SitePublisher(s3, bucket).put_assets(STATIC)
     api = create_app(build_container(local_aws.jwt_settings()))
     photos = local_aws.outputs["PhotosBucketName"]
     with serving_in_thread(site_app(api, s3, bucket, photos), free_port()) as url:

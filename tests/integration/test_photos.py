@@ -15,10 +15,10 @@ from PIL import Image
 
 from app.api.app import create_app
 from app.bootstrap import build_container
-from app.devstack.emulator import free_ports
-from app.devstack.s3_pump import S3EventPump
-from app.devstack.serve import serving_in_thread
-from app.devstack.stream_pump import LocalLambdaContext, StreamPump
+from app.devstack.event_sources.dynamodb_streams import LocalLambdaContext, StreamPump
+from app.devstack.event_sources.s3_notifications import S3EventPump
+from app.devstack.ports import free_ports
+from app.devstack.serving import serving_in_thread
 from app.settings import Settings
 from tests.conftest import EVENTS, LocalAws, SignedIn
 

@@ -20,8 +20,8 @@ from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.api.app import create_app
 from app.bootstrap import Container, SystemClock, build_container
-from app.devstack.emulator import free_port
-from app.devstack.serve import serving_in_thread
+from app.devstack.ports import free_port
+from app.devstack.serving import serving_in_thread
 from app.domain.cursors import CursorCodec
 from app.domain.todos import NewTodo, PageRequest, TodoChanges, TodoService
 from app.settings import Settings

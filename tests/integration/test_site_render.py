@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from app.devstack.stream_pump import StreamPump
+from app.devstack.event_sources.dynamodb_streams import StreamPump
 from tests.conftest import SignedIn
 from tests.integration.test_posts_api import executable_parts
 

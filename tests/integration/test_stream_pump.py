@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from app.devstack.stream_pump import StreamPump, StreamSubscription
+from app.devstack.event_sources.dynamodb_streams import StreamPump, StreamSubscription
 from tests.conftest import LocalAws
 
 

@@ -19,8 +19,12 @@ import pytest
 
 from app.adapters.ses_mail import SesMailer
 from app.bootstrap import build_welcome_sender
-from app.devstack.outbox import SentMail, read_outbox
-from app.devstack.stream_pump import LocalLambdaContext, StreamPump, StreamSubscription
+from app.devstack.emulators.outbox import SentMail, read_outbox
+from app.devstack.event_sources.dynamodb_streams import (
+    LocalLambdaContext,
+    StreamPump,
+    StreamSubscription,
+)
 from app.domain.errors import DependencyUnavailable
 from app.settings import WelcomeSettings
 from tests.conftest import EVENTS, LocalAws

@@ -11,16 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.devstack.emulator import free_ports
-from app.devstack.updates import (
-    MANIFEST_CACHE_CONTROL,
-    Nginx,
-    edge_behaviors,
-    edge_config,
-    make_update_files,
-    origin_config,
-    read_log,
-)
+from app.devstack.ports import free_ports
+from updates.demo import make_update_files
+from updates.edge import MANIFEST_CACHE_CONTROL, edge_behaviors, edge_config, origin_config
+from updates.nginx import Nginx, read_log
 
 SIZE_MB = 8  # eight 1 MiB slices
 FILE = "/releases/app-2.0.0.bin"

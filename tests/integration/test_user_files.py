@@ -15,7 +15,7 @@ import httpx
 import pytest
 from botocore.exceptions import ClientError
 
-from app.devstack.identity import IdentityError
+from app.devstack.cognito.identity_pools import IdentityError
 from tests.clients import identity_client, login_provider, s3_with, user_files
 from tests.conftest import TEST_PASSWORD, LocalAws, SignedIn
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.devstack.cfn import load_template
+from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import REPO_ROOT
 from tests.template.test_template import resolved
 from tests.templates import TEMPLATE

@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from app.api.app import create_app
 from app.api.services import ROUTERS
 from app.bootstrap import build_container
-from app.devstack.cfn import load_template
+from app.devstack.provisioning.intrinsics import load_template
 from app.settings import SERVICES, Settings
 from tests.template.test_template import api_events, resolved
 from tests.templates import TEMPLATE

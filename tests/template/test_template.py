@@ -13,8 +13,8 @@ from fastapi.routing import APIRoute
 
 from app.api.app import create_app
 from app.bootstrap import build_container
-from app.devstack.cfn import Resolver, load_template
-from app.devstack.site import pretty_url
+from app.devstack.edge.origin import pretty_url
+from app.devstack.provisioning.intrinsics import Resolver, load_template
 from app.settings import Settings
 from tests.templates import TEMPLATE, translate
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.devstack.cfn import load_template
-from app.devstack.updates import UPDATES_TEMPLATE, edge_behaviors, edge_config
+from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import REPO_ROOT
 from tests.templates import TEMPLATE
+from updates.edge import UPDATES_TEMPLATE, edge_behaviors, edge_config
 
 DAY = 86_400
 

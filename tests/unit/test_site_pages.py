@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from app.devstack.site import pretty_url
+from app.devstack.edge.origin import pretty_url
 from app.domain.posts import Post
 from app.site.pages import render_home, render_post
 from app.site.render import SiteRenderer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from bench.updates import CLOUDFRONT_EGRESS_TIERS, EC2_EGRESS_TIERS, tiered
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import mimetypes
 import time
+from pathlib import Path
 from typing import Any
 
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=31536000"  # the edge is invalidated on change
+ASSET_CACHE_CONTROL = "public, max-age=300, s-maxage=86400"
 
 
 class S3SitePublisher:
@@ -31,6 +34,21 @@ class S3SitePublisher:
             ContentType="text/html; charset=utf-8",
             CacheControl=PAGE_CACHE_CONTROL,
         )
+
+    def put_assets(self, folder: Path, prefix: str = "static/") -> int:
+        """Upload every file under `folder` below `prefix` (the assets); returns the count."""
+        count = 0
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                self._s3.put_object(
+                    Bucket=self._bucket,
+                    Key=f"{prefix}{path.relative_to(folder).as_posix()}",
+                    Body=path.read_bytes(),
+                    ContentType=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                    CacheControl=ASSET_CACHE_CONTROL,
+                )
+                count += 1
+        return count
 
     def delete_page(self, path: str) -> None:
         """Remove one page (S3 deletes are idempotent)."""

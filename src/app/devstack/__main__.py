@@ -17,10 +17,12 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from starlette.types import ASGIApp
 
+from app.adapters.site_s3 import S3SitePublisher
 from app.api.app import create_app
 from app.bootstrap import Container, build_container
-from app.devstack.serve import local_server, serve_together
-from app.devstack.site import seed_demo_posts, site_app, upload_static
+from app.devstack.edge.origin import seed_demo_posts, site_app
+from app.devstack.event_sources.dynamodb_streams import PumpThread, StreamPump
+from app.devstack.serving import local_server, serve_together
 from app.devstack.stack import (
     REPO_ROOT,
     RunningStack,
@@ -30,9 +32,9 @@ from app.devstack.stack import (
     stream_pumps,
     write_outputs,
 )
-from app.devstack.stream_pump import PumpThread, StreamPump
 from app.devstack.tls import ensure_certificate
 from app.settings import Settings
+from app.site.pages import STATIC
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -125,7 +127,7 @@ def _prepare_site(
     stack: RunningStack, container: Container, progress: Callable[[str], None]
 ) -> tuple[list[StreamPump], PumpThread]:
     """Assets into the site bucket, demo posts on an empty blog, the pumps (not yet running)."""
-    upload_static(_s3(stack), stack.outputs["SiteBucketName"])
+    S3SitePublisher(_s3(stack), stack.outputs["SiteBucketName"]).put_assets(STATIC)
     pumps = stream_pumps(stack)
     if container.posts is not None and seed_demo_posts(container.posts):
         progress("seeding demo posts; the site renders from the posts stream once serving")
@@ -133,7 +135,7 @@ def _prepare_site(
 
 
 def _user(args: argparse.Namespace) -> int:
-    from app.devstack.users import sign_in
+    from app.devstack.cognito.users import sign_in
 
     outputs_file = Path(args.state_dir) / "outputs.json"
     if not outputs_file.exists():
@@ -146,7 +148,7 @@ def _user(args: argparse.Namespace) -> int:
 
 
 def _outbox(args: argparse.Namespace) -> int:
-    from app.devstack.outbox import format_outbox, read_outbox
+    from app.devstack.emulators.outbox import format_outbox, read_outbox
 
     outputs_file = Path(args.state_dir) / "outputs.json"
     if not outputs_file.exists():
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     outbox.set_defaults(func=_outbox)
     args = parser.parse_args(argv)
     if args.command == "user" and args.password is None:
-        from app.devstack.users import DEFAULT_LOCAL_PASSWORD
+        from app.devstack.cognito.users import DEFAULT_LOCAL_PASSWORD
 
         args.password = DEFAULT_LOCAL_PASSWORD
     code: int = args.func(args)

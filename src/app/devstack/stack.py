@@ -12,12 +12,17 @@ from pathlib import Path
 
 import boto3
 
-from app.devstack.cfn import load_template
-from app.devstack.emulator import LOCAL_CREDENTIALS, Emulator, free_ports
-from app.devstack.identity import ADMIN_USER, IdentityServiceConfig, LocalIdentityService
-from app.devstack.provision import Provisioned, Provisioner
-from app.devstack.s3_pump import S3EventPump, S3Subscription
-from app.devstack.stream_pump import StreamPump, StreamSubscription
+from app.devstack.cognito.identity_pools import (
+    ADMIN_USER,
+    IdentityServiceConfig,
+    LocalIdentityService,
+)
+from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
+from app.devstack.event_sources.dynamodb_streams import StreamPump, StreamSubscription
+from app.devstack.event_sources.s3_notifications import S3EventPump, S3Subscription
+from app.devstack.ports import free_ports
+from app.devstack.provisioning.intrinsics import load_template
+from app.devstack.provisioning.provision import Provisioned, Provisioner
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
@@ -122,12 +127,12 @@ def start_stack(config: StackConfig, progress: Callable[[str], None] = print) ->
         config.emulator_port,
         recording=recording,
         log=config.state_dir / "emulator.log",
-        server_module="app.devstack.local_emulator",
+        server_module="app.devstack.emulators.recorded",
     )
     user_files = Emulator(
         config.user_files_port,
         log=config.state_dir / "user-files-emulator.log",
-        server_module="app.devstack.enforcing_emulator",
+        server_module="app.devstack.emulators.enforcing",
     )
     started = time.monotonic()
     progress(f"starting the AWS emulator on {emulator.url}")

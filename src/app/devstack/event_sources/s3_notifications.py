@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from app.devstack.stream_pump import LocalLambdaContext
+from app.devstack.event_sources.dynamodb_streams import LocalLambdaContext
 
 ASYNC_RETRIES = 2
 

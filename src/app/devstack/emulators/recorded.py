@@ -5,7 +5,7 @@
   whatever order concurrent requests happened to take.
 - Reads are not recorded (GET/HEAD, stream polling, item and query reads): only writes change
   state, and the stream pump and the site would otherwise grow the recording without end.
-Run: python -m app.devstack.local_emulator -H 127.0.0.1 -p PORT
+Run: python -m app.devstack.emulators.recorded -H 127.0.0.1 -p PORT
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ moto enforces IAM actions and S3 object ARNs for assumed roles, but (moto 5.2) d
 condition check the request's `s3:prefix`, knows only the `StringEquals` operator, and never expires
 assumed-role credentials. This launcher adds exactly those three things to moto's own evaluator,
 then runs moto's server: policies are still evaluated by moto, not by code of ours.
-Run: python -m app.devstack.enforcing_emulator -H 127.0.0.1 -p PORT
+Run: python -m app.devstack.emulators.enforcing -H 127.0.0.1 -p PORT
 """
 
 from __future__ import annotations

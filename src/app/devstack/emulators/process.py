@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,41 +12,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from app.devstack.ports import port_in_use
+
 LOCAL_CREDENTIALS = {
     # Fake keys: the emulator accepts any; real credentials must never reach it.
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` distinct free ports: all held open at once, so none is handed out twice."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def port_in_use(port: int) -> bool:
-    """True when something already listens on 127.0.0.1:port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Emulator:
@@ -81,7 +53,7 @@ class Emulator:
             env["MOTO_RECORDER_FILEPATH"] = str(self._recording)
         else:
             env.pop("MOTO_ENABLE_RECORDING", None)
-        src = str(Path(__file__).resolve().parents[2])
+        src = str(Path(__file__).resolve().parents[3])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
         with self._log.open("ab") if self._log else open(os.devnull, "wb") as output:  # noqa: PTH123
             self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter

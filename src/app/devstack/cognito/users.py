@@ -7,7 +7,7 @@ from typing import Any
 
 import boto3
 
-from app.devstack.emulator import LOCAL_CREDENTIALS
+from app.devstack.emulators.process import LOCAL_CREDENTIALS
 
 # Local stack only: the emulator listens on loopback and holds nothing real.
 DEFAULT_LOCAL_PASSWORD = "Local-Passw0rd-2026"  # noqa: S105

@@ -13,8 +13,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from app.devstack.cfn import Resolver
-from app.devstack.emulator import LOCAL_CREDENTIALS
+from app.devstack.emulators.process import LOCAL_CREDENTIALS
+from app.devstack.provisioning.intrinsics import Resolver
 
 ACCOUNT_ID = "123456789012"  # the emulator's default account
 LOCAL_ONLY_AUTH_FLOW = "ALLOW_USER_PASSWORD_AUTH"

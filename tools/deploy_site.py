@@ -11,14 +11,15 @@ import sys
 
 import boto3
 
+from app.adapters.site_s3 import S3SitePublisher
 from app.bootstrap import build_site_renderer
-from app.devstack.site import upload_static
 from app.settings import SiteSettings
+from app.site.pages import STATIC
 
 
 def main(argv: list[str] | None = None) -> int:
     """Upload assets, render all pages, invalidate the distribution."""
-    parser = argparse.ArgumentParser(prog="python -m app.devstack.deploy_site")
+    parser = argparse.ArgumentParser(prog="tools/deploy_site.py")
     parser.add_argument("--stack-name", required=True)
     parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             "DISTRIBUTION_ID": outputs["DistributionId"],
         }
     )
-    assets = upload_static(session.client("s3"), settings.site_bucket)
+    assets = S3SitePublisher(session.client("s3"), settings.site_bucket).put_assets(STATIC)
     renderer = build_site_renderer(settings)
     pages = renderer.refresh_all()
     print(f"uploaded {assets} assets, rendered {pages} pages: {outputs['SiteUrl']}")

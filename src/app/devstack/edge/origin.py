@@ -6,7 +6,6 @@ comes from the site bucket with the same pretty-URL rewrite as the PrettyUrls fu
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,9 +16,7 @@ from starlette.types import ASGIApp
 
 from app.domain.identity import Caller
 from app.domain.posts import AUTHORS_GROUP, PostDraft, PostService
-from app.site.pages import STATIC
 
-ASSET_CACHE_CONTROL = "public, max-age=300, s-maxage=86400"
 DEMO_POSTS = [
     PostDraft(
         slug="welcome",
@@ -54,23 +51,6 @@ def pretty_url(path: str) -> str:
     if "." not in path.rsplit("/", 1)[-1]:
         return path + "/index.html"
     return path
-
-
-def upload_static(s3: Any, bucket: str) -> int:
-    """Put the site's assets under static/ (what `make deploy-site` does); returns the count."""
-    count = 0
-    for path in sorted(STATIC.rglob("*")):
-        if path.is_file():
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            s3.put_object(
-                Bucket=bucket,
-                Key=f"static/{path.relative_to(STATIC).as_posix()}",
-                Body=path.read_bytes(),
-                ContentType=content_type,
-                CacheControl=ASSET_CACHE_CONTROL,
-            )
-            count += 1
-    return count
 
 
 def seed_demo_posts(posts: PostService) -> int:

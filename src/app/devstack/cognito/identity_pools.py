@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.adapters.cognito_tokens import CognitoIdTokenVerifier
-from app.devstack.provision import ACCOUNT_ID, IdentityPoolSpec
+from app.devstack.provisioning.provision import ACCOUNT_ID, IdentityPoolSpec
 from app.domain.identity import Unauthenticated
 
 IDENTITY_VARIABLE = "${cognito-identity.amazonaws.com:sub}"

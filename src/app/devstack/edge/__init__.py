@@ -1,0 +1,1 @@
+"""CloudFront, locally: one origin serving the site bucket, thumbnails and /api/* (the gateway)."""

@@ -1,0 +1,1 @@
+"""CloudFormation, locally: template.yaml read and its resources created in the emulators."""

@@ -1,0 +1,1 @@
+"""Software-update offloading: CloudFront in front of an unchanged origin, proven locally."""
