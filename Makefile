@@ -21,7 +21,7 @@ TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 
 .PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
-        unit contract integration e2e pytest bench deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates
+        unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -122,10 +122,14 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 test: lock-check lint typecheck template-check clients-check build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: bootstrap build  ## cold-start and warm benchmarks (ratios against baselines, same run)
+bench: bootstrap build  ## cold-start, warm, read-cache and gateway benchmarks (ratios, same run)
 	@$(PY) -m bench.coldstart
 	@$(PY) -m bench.warm
 	@$(PY) -m bench.read_cache
+	@$(PY) -m bench.gateway
+
+bench-gateway: bootstrap build  ## the local API Gateway's added latency; cold vs warm per function
+	@$(PY) -m bench.gateway
 
 bench-images: bootstrap  ## thumbnails beside libvips (installs Debian's libvips and pyvips)
 	@test -e /usr/lib/x86_64-linux-gnu/libvips.so.42 || { apt-get update -qq && \

@@ -1,26 +1,21 @@
 """Repeated to-do list reads through the local stack, with and without the read cache.
 
 Prints DynamoDB calls per 1,000 list reads within the TTL (target <= 1) and p50/p99 latency of
-`GET /todos` over HTTP, both measured in this run against the same emulator and data.
+`GET /todos` over HTTP, through the gateway (stage cache off) to TodosFunction's workers, both
+measured in this run against the same emulator and data.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from app.api.app import create_app
-from app.bootstrap import build_container
 from app.devstack.cognito.users import sign_in
-from app.devstack.ports import free_port
-from app.devstack.serving import serving_in_thread
-from app.devstack.stack import StackConfig, start_stack
-from app.settings import Settings
-from bench.harness import median, percentile
+from app.devstack.functions.service import LocalLambda
+from bench.harness import local_stack, median, percentile, serve_gateway, unthrottled
 
 READS = 1000
 TODOS = 20
@@ -49,26 +44,36 @@ def measure(url: str, token: str, log: Path) -> tuple[int, int, list[float]]:
 
 def main() -> int:
     """Run both configurations against one local stack and print the comparison."""
-    with tempfile.TemporaryDirectory() as tmp:
-        config = StackConfig.ephemeral(Path(tmp), stage="bench")
-        stack = start_stack(config, progress=lambda _m: None)
-        try:
-            # As `make run` does: the app process takes the local environment (fake keys).
-            os.environ.update(stack.api_environment)
-            environment = {**stack.api_environment, "CACHE_QUERY_TTL_MS": "600000"}
-            cached = build_container(Settings.model_validate(environment))
-            uncached = build_container(
-                Settings.model_validate({**environment, "LOCAL_READ_CACHE": "0"})
+    with tempfile.TemporaryDirectory() as tmp, local_stack(Path(tmp)) as stack:
+        spec = unthrottled(stack.gateway.spec, cache=False)  # the function's cache, not the stage's
+        todos = {"TodosFunction": stack.provisioned.functions["TodosFunction"]}
+
+        def functions(dax: str) -> LocalLambda:
+            """TodosFunction in its own workers, reading through the local DAX or not."""
+            return LocalLambda(
+                todos,
+                project=stack.config.project,
+                build=stack.config.build,
+                logs=stack.config.logs,
+                local_environment=lambda spec: {
+                    **stack.local_environment(spec),
+                    "LOCAL_DAX_ENDPOINT": dax,
+                    "CACHE_QUERY_TTL_MS": "600000",
+                },
             )
+
+        # The stack's DAX stand-in has the template's TTLs: 60 s for queries, enough here.
+        cached, plain = functions(stack.config.dax_url), functions("")
+        try:
             token = sign_in(stack.outputs, "bench@example.com", "Bench-Passw0rd-1")["IdToken"]
-            log = config.state_dir / "emulator.log"
+            log = stack.config.state_dir / "emulator.log"
             with (
-                serving_in_thread(create_app(cached), free_port()) as cached_url,
-                serving_in_thread(create_app(uncached), free_port()) as uncached_url,
+                serve_gateway(stack, spec, cached.invoke) as cached_url,
+                serve_gateway(stack, spec, plain.invoke) as plain_url,
             ):
-                # Written through the uncached app: the cached app's reader is not a recent
+                # Written through the uncached workers: the cached ones' reader is not a recent
                 # writer, so its reads are served from the cache, as another device's would be.
-                with httpx.Client(base_url=uncached_url) as http:
+                with httpx.Client(base_url=plain_url) as http:
                     for i in range(TODOS):
                         http.post(
                             "/todos",
@@ -77,10 +82,12 @@ def main() -> int:
                         ).raise_for_status()
                 results = {
                     label: measure(url, token, log)
-                    for label, url in (("with read cache", cached_url), ("without", uncached_url))
+                    for label, url in (("with read cache", cached_url), ("without", plain_url))
                 }
+                hits = dict(stack.dax.stats.hits)
         finally:
-            stack.stop()
+            cached.stop()
+            plain.stop()
     print(f"GET /todos ({TODOS} items), one reader, within the TTLs, over HTTP")
     print(f"{'':18} {'first read':>11} {'next ' + str(READS):>10} {'p50 ms':>8} {'p99 ms':>8}")
     print(f"{'':18} {'DDB calls':>11} {'DDB calls':>10}")
@@ -91,6 +98,7 @@ def main() -> int:
         )
     (_, _, cached_timings), (_, _, plain_timings) = results.values()
     print(f"p50 ratio with/without: {median(cached_timings) / median(plain_timings):.2f}x")
+    print(f"answered by the local DAX (shared by all environments): {hits}")
     print(f"target: <= 1 DynamoDB call per {READS} repeated list reads within the TTL")
     return 0
 

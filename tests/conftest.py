@@ -1,27 +1,38 @@
-"""Test-wide setup: fake AWS credentials only, and one emulator per session (started here)."""
+"""Test-wide setup: fake AWS credentials only, and one local stack per session (started here)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
 
 from app.devstack.cognito.users import sign_in
+from app.devstack.config import StackConfig
+from app.devstack.console import Console
 from app.devstack.emulators.process import LOCAL_CREDENTIALS
-from app.devstack.provisioning.provision import Provisioned
+from app.devstack.provisioning.model import Provisioned
 from app.devstack.serving import serving_in_thread
-from app.devstack.stack import RunningStack, StackConfig, start_stack
-from app.settings import Settings
+from app.devstack.stack import LocalStack
+from app.settings import (
+    get_photo_settings,
+    get_settings,
+    get_site_settings,
+    get_welcome_settings,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTS = REPO_ROOT / "events"
 TEST_PASSWORD = "Test-Passw0rd-123"
+API_FUNCTIONS = ("TodosFunction", "StorageFunction", "PostsFunction", "SubscriptionsFunction")
 
 # A developer's real AWS credentials or profile can never be used by a test (chalice's pattern).
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
@@ -40,9 +51,11 @@ os.environ.update(
 
 @dataclass(frozen=True)
 class LocalAws:
-    """The session's local stack: both emulators with template.yaml's resources, and services."""
+    """The session's local stack as `make run` builds it, served on free loopback ports."""
 
-    stack: RunningStack
+    stack: LocalStack
+    api_url: str  # the gateway's stage URL, ending with /
+    site_url: str  # the local distribution, ending with /
     identity_url: str
 
     @property
@@ -60,13 +73,46 @@ class LocalAws:
         """What the provisioner created."""
         return self.stack.provisioned
 
-    def api_environment(self, **overrides: str) -> dict[str, str]:
-        """TodosFunction's environment from the template, pointed at the local stack."""
-        return {**self.stack.api_environment, **overrides}
+    def environment(self, function: str, **overrides: str) -> dict[str, str]:
+        """A function's environment as its workers get it (template + Lambda + local)."""
+        return {**self.stack.functions.pools[function].environment, **overrides}
 
-    def jwt_settings(self) -> Settings:
-        """Settings of the local stack: the app verifies ID tokens against the emulator's JWKS."""
-        return Settings.model_validate(self.api_environment())
+    def monolith_environment(self, **overrides: str) -> dict[str, str]:
+        """Every API function's environment at once, serving all services (in-process tests)."""
+        merged: dict[str, str] = {}
+        for function in (*API_FUNCTIONS, "PhotosFunction"):
+            merged.update(self.environment(function))
+        merged.pop("SERVICES")
+        return {**merged, **overrides}
+
+    def import_handler(self, module: str, environment: dict[str, str]) -> ModuleType:
+        """Import (afresh) a handler module in this process under `environment`, as a worker
+        imports it (its top level reads the environment once), then restore the process's."""
+        saved = dict(os.environ)
+        os.environ.update(environment)
+        try:
+            for cached in (
+                get_settings,
+                get_site_settings,
+                get_welcome_settings,
+                get_photo_settings,
+            ):
+                cached.cache_clear()
+            return importlib.reload(importlib.import_module(module))
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+            for cached in (
+                get_settings,
+                get_site_settings,
+                get_welcome_settings,
+                get_photo_settings,
+            ):
+                cached.cache_clear()
+
+    def invocations(self) -> dict[str, int]:
+        """Invocations so far, by function."""
+        return self.stack.functions.invocations()
 
     def cognito(self) -> Any:
         """A boto3 Cognito client on the emulator."""
@@ -75,12 +121,22 @@ class LocalAws:
 
 @pytest.fixture(scope="session")
 def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
-    """Start the local stack (as `make run` does, without persistence) on free loopback ports."""
+    """Start the local stack (as `make run` does, without persistence) on free loopback ports.
+
+    Functions run in their own worker processes (from the `sam build` artifact when it is
+    current); the event sources are drained by the tests that need them, not polled.
+    """
     config = StackConfig.ephemeral(tmp_path_factory.mktemp("devstack"), stage="test")
-    stack = start_stack(config, progress=lambda _m: None)
+    stack = LocalStack(config, Console(quiet=True)).start()
     try:
-        with serving_in_thread(stack.identity.app(), config.identity_port) as identity_url:
-            yield LocalAws(stack, identity_url)
+        with ExitStack() as servers:
+            gateway = servers.enter_context(serving_in_thread(stack.gateway, config.api_port))
+            site = servers.enter_context(serving_in_thread(stack.site, config.site_port))
+            identity = servers.enter_context(
+                serving_in_thread(stack.identity.app(), config.identity_port)
+            )
+            servers.enter_context(serving_in_thread(stack.dax, config.dax_port))
+            yield LocalAws(stack, f"{gateway}/{config.stage}/", f"{site}/", identity)
     finally:
         stack.stop()
 

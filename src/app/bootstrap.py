@@ -5,15 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from app.adapters.dynamodb_transport import (
-    DaxTransport,
-    LocalDaxCache,
-    Transport,
-    dax_client_factory,
-    dynamodb_client_factory,
-)
+from app.adapters.dynamodb_transport import DaxTransport, dax_client_factory
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
@@ -33,13 +27,6 @@ if TYPE_CHECKING:
 # they are imported where each service is built.
 
 
-class TokenVerifier(Protocol):
-    """Verifies a bearer token and returns its claims (local stack only)."""
-
-    def verify(self, token: str) -> dict[str, Any]:
-        """Return verified claims or raise Unauthenticated."""
-
-
 class SystemClock:
     """The real UTC clock."""
 
@@ -54,7 +41,6 @@ class Container:
     """What the API and handlers need, built once; a service this process does not serve is None."""
 
     settings: Settings
-    token_verifier: TokenVerifier | None
     todos: TodoService | None = None
     storage: StorageService | None = None
     posts: PostService | None = None
@@ -62,22 +48,13 @@ class Container:
     photos: PhotoService | None = None
     # The blog service as the photos service sees it, given the base URL a request came in on.
     post_directory: Callable[[str], PostDirectory] | None = None
-    read_cache: LocalDaxCache | None = None  # the local DAX stand-in, for its statistics
 
 
 def build_container(settings: Settings) -> Container:
     """Wire adapters into the use cases of the services `settings` names."""
-    verifier: TokenVerifier | None = None
-    if settings.auth_mode == "jwt":
-        # Imported here so a Lambda (API Gateway authorizer mode) never loads PyJWT/cryptography.
-        from app.adapters.cognito_tokens import CognitoIdTokenVerifier
-
-        verifier = CognitoIdTokenVerifier(
-            settings.jwks_url, settings.issuer, settings.user_pool_client_id
-        )
-    todos, read_cache = None, None
+    todos = None
     if settings.serves("todos"):
-        repository, read_cache = _todo_repository(settings)
+        repository = _todo_repository(settings)
         todos = TodoService(
             repository=repository,
             cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
@@ -142,9 +119,7 @@ def build_container(settings: Settings) -> Container:
         subscriptions=subscriptions,
         photos=photos,
         post_directory=post_directory,
-        token_verifier=verifier,
         storage=storage,
-        read_cache=read_cache if isinstance(read_cache, LocalDaxCache) else None,
     )
 
 
@@ -236,25 +211,19 @@ def build_welcome_sender(settings: WelcomeSettings) -> WelcomeSender:
     )
 
 
-def _todo_repository(settings: Settings) -> tuple[DynamoTodoRepository, Transport | None]:
-    """Reads through DAX on AWS when DAX_ENDPOINT is set, through the local stand-in locally."""
+def _todo_repository(settings: Settings) -> DynamoTodoRepository:
+    """Reads through DAX on AWS when DAX_ENDPOINT is set; locally through the local stack's DAX
+    stand-in, a caching DynamoDB endpoint (LOCAL_DAX_ENDPOINT); else straight from DynamoDB."""
     table, region, endpoint = settings.todos_table, settings.region, settings.aws_endpoint_url
     direct = bind_todo_table(table, region, endpoint)
-    cache: Transport | None = None
     if settings.dax_endpoint:
-        cache = DaxTransport(dax_client_factory(settings.dax_endpoint, region))
-    elif settings.local_read_cache:
-        cache = LocalDaxCache(
-            dynamodb_client_factory(region, endpoint),
-            item_ttl=settings.cache_item_ttl_ms / 1000,
-            query_ttl=settings.cache_query_ttl_ms / 1000,
-            key_schemas={table: ["userId", "id"]},
+        cached = bind_todo_table(
+            table, region, transport=DaxTransport(dax_client_factory(settings.dax_endpoint, region))
         )
-    if cache is None:
-        return DynamoTodoRepository(direct), None
-    repository = DynamoTodoRepository(
-        direct,
-        cached=bind_todo_table(table, region, endpoint, transport=cache),
-        recent_write_window=settings.cache_query_ttl_ms / 1000,
+    elif settings.local_dax_endpoint:
+        cached = bind_todo_table(table, region, settings.local_dax_endpoint)
+    else:
+        return DynamoTodoRepository(direct)
+    return DynamoTodoRepository(
+        direct, cached=cached, recent_write_window=settings.cache_query_ttl_ms / 1000
     )
-    return repository, cache

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from ipaddress import ip_address
-from typing import Final, Literal
-from urllib.parse import urlsplit
+from typing import Final
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-_LOOPBACK_NAMES = {"localhost"}
 
 # Each router is a service: deployed as its own function, holding only its own data.
 SERVICES: Final = ("todos", "storage", "blog", "subscriptions", "photos")
@@ -34,12 +30,8 @@ class Settings(BaseSettings):
     # Comma-separated services this process serves; empty: all of them (the local monolith).
     services_list: str = Field(default="", validation_alias="SERVICES")
     todos_table: str = Field(default="", validation_alias="TODOS_TABLE")
-    auth_mode: Literal["apigateway", "jwt"] = Field(
-        default="apigateway", validation_alias="AUTH_MODE"
-    )
     user_pool_id: str = Field(default="", validation_alias="USER_POOL_ID")
     user_pool_client_id: str = Field(default="", validation_alias="USER_POOL_CLIENT_ID")
-    jwks_url: str = Field(default="", validation_alias="JWKS_URL")
     cursor_secret: SecretStr = Field(default=SecretStr(""), validation_alias="CURSOR_SECRET")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
@@ -52,7 +44,8 @@ class Settings(BaseSettings):
     )
     user_files_bucket: str = Field(default="", validation_alias="USER_FILES_BUCKET")
     dax_endpoint: str | None = Field(default=None, validation_alias="DAX_ENDPOINT")
-    local_read_cache: bool = Field(default=False, validation_alias="LOCAL_READ_CACHE")
+    # The local stack's DAX stand-in: a caching DynamoDB endpoint shared by every environment.
+    local_dax_endpoint: str = Field(default="", validation_alias="LOCAL_DAX_ENDPOINT")
     cache_item_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_ITEM_TTL_MS", ge=0)
     cache_query_ttl_ms: int = Field(default=300_000, validation_alias="CACHE_QUERY_TTL_MS", ge=0)
     max_body_bytes: int = Field(default=65_536, validation_alias="MAX_BODY_BYTES", gt=0)
@@ -75,20 +68,11 @@ class Settings(BaseSettings):
                 ]
                 if missing:
                     raise ValueError(f"the {service} service needs {', '.join(missing)}")
-        if self.dax_endpoint and self.local_read_cache:
-            raise ValueError("DAX_ENDPOINT and LOCAL_READ_CACHE are exclusive")
+        if self.dax_endpoint and self.local_dax_endpoint:
+            raise ValueError("DAX_ENDPOINT and LOCAL_DAX_ENDPOINT are exclusive")
         secret = self.cursor_secret.get_secret_value()
         if secret and len(secret.encode()) < 32:
             raise ValueError("CURSOR_SECRET must be at least 32 bytes")
-        if self.auth_mode == "jwt":
-            if not (self.user_pool_id and self.user_pool_client_id and self.jwks_url):
-                raise ValueError(
-                    "AUTH_MODE=jwt needs USER_POOL_ID, USER_POOL_CLIENT_ID and JWKS_URL"
-                )
-            # The local emulator signs every pool's tokens with a key published in its
-            # package; in-app verification is for the local stack only, never a real deployment.
-            if not _is_loopback(self.jwks_url):
-                raise ValueError("AUTH_MODE=jwt is for the local stack: JWKS_URL must be loopback")
         return self
 
     @property
@@ -112,16 +96,6 @@ class Settings(BaseSettings):
     def login_provider(self) -> str:
         """The user pool's name as an identity-pool login provider (the issuer without scheme)."""
         return self.issuer.removeprefix("https://")
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class SiteSettings(BaseSettings):

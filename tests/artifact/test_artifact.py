@@ -8,7 +8,6 @@ from src/requirements.txt fails here rather than on Lambda.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import sysconfig
@@ -65,7 +64,8 @@ def test_built_handler_answers_recorded_events(
 ) -> None:
     folder, handler = built_function
     events = [EVENTS / "api" / f"{name}.json" for name in ("health", "list_todos", "create_todo")]
-    env = {**local_aws.api_environment(AUTH_MODE="apigateway"), "PATH": os.environ["PATH"]}
+    # The recorded events' tokens were issued to this app client (their claims' `aud`).
+    env = local_aws.environment("TodosFunction", USER_POOL_CLIENT_ID="3n4b5urk1ft4fl3mg5e62d9ado")
     result = subprocess.run(
         [sys.executable, "-S", "-I", "-c", INVOKE, str(folder), handler, *map(str, events)],
         env=env,

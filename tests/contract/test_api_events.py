@@ -6,12 +6,10 @@ API Gateway authorizer mode), against the session's emulator.
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import logging
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -68,22 +66,16 @@ def load_event(name: str) -> dict[str, Any]:
     return event
 
 
-@pytest.fixture(scope="module")
-def handler_module(local_aws: LocalAws) -> Iterator[ModuleType]:
-    """Import app.handlers.api with the template's environment, then restore the process env."""
-    saved = dict(os.environ)
-    os.environ.update(local_aws.api_environment(AUTH_MODE="apigateway"))
-    try:
-        from app.settings import get_settings
+# The app client the recorded events' ID tokens were issued to (their claims' `aud`).
+RECORDED_CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"
 
-        get_settings.cache_clear()
-        module = importlib.import_module("app.handlers.api")
-        module = importlib.reload(module)
-        yield module
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+
+@pytest.fixture(scope="module")
+def handler_module(local_aws: LocalAws) -> ModuleType:
+    """app.handlers.api imported as a function imports it: every service, the template's
+    environment, the app client of the recorded tokens."""
+    environment = local_aws.monolith_environment(USER_POOL_CLIENT_ID=RECORDED_CLIENT_ID)
+    return local_aws.import_handler("app.handlers.api", environment)
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +122,17 @@ def test_caller_comes_from_authorizer_claims(
     other["pathParameters"] = {"todo_id": todo["id"]}
     other["requestContext"]["authorizer"]["claims"]["sub"] = "someone-else"
     assert invoke(other)["statusCode"] == 404
+
+
+def test_a_token_of_another_app_client_is_refused(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    """API Gateway's Cognito authorizer accepts any app client of the pool; the app does not."""
+    event = load_event("list_todos")
+    event["requestContext"]["authorizer"]["claims"]["aud"] = "another-app-client"
+    response = invoke(event)
+    assert response["statusCode"] == 401
+    assert "another client" in json.loads(response["body"])["detail"]
 
 
 def test_stage_prefix_is_handled_for_docs_and_links(

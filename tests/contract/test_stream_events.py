@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -13,9 +10,8 @@ import boto3
 import pytest
 
 from app.devstack.emulators.outbox import read_outbox
-from app.devstack.event_sources.dynamodb_streams import LocalLambdaContext
-from app.settings import get_welcome_settings
 from tests.conftest import EVENTS, LocalAws
+from tests.gateways import LambdaContext
 
 EVENT_FILES = sorted((EVENTS / "dynamodb").glob("subscriber_*.json"))
 SUBSCRIBED_AT = "2026-11-24T09:00:00.000000+0000"
@@ -23,16 +19,10 @@ EMAILS_SENT = {"subscriber_insert": 1, "subscriber_modify": 0, "subscriber_remov
 
 
 @pytest.fixture(scope="module")
-def welcome_module(local_aws: LocalAws) -> Iterator[ModuleType]:
-    saved = dict(os.environ)
-    os.environ.update(local_aws.api_environment())
-    try:
-        get_welcome_settings.cache_clear()
-        yield importlib.reload(importlib.import_module("app.handlers.welcome_email"))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_welcome_settings.cache_clear()
+def welcome_module(local_aws: LocalAws) -> ModuleType:
+    """The welcome handler as WelcomeEmailFunction's workers import it."""
+    environment = local_aws.environment("WelcomeEmailFunction")
+    return local_aws.import_handler("app.handlers.welcome_email", environment)
 
 
 def test_every_event_file_has_an_expectation() -> None:
@@ -56,7 +46,7 @@ def test_recorded_stream_event(welcome_module: ModuleType, local_aws: LocalAws, 
     )
     before = len([m for m in read_outbox(local_aws.endpoint) if address in m.recipients])
     for _ in range(2):  # delivered twice: still at most one email
-        response = welcome_module.handler(event, LocalLambdaContext("WelcomeEmailFunction"))
+        response = welcome_module.handler(event, LambdaContext("WelcomeEmailFunction"))
         assert response == {"batchItemFailures": []}
     after = len([m for m in read_outbox(local_aws.endpoint) if address in m.recipients])
     assert after - before == EMAILS_SENT[path.stem]

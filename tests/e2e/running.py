@@ -20,7 +20,7 @@ from tests.conftest import REPO_ROOT
 
 @contextmanager
 def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subprocess.Popen[str]]]:
-    api_port, emulator_port, files_port, identity_port, site_port = free_ports(5)
+    api_port, emulator_port, files_port, identity_port, site_port, dax_port = free_ports(6)
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
     log = state.parent / f"run-{api_port}.log"
     with log.open("w") as output:
@@ -42,6 +42,8 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
                 str(identity_port),
                 "--site-port",
                 str(site_port),
+                "--dax-port",
+                str(dax_port),
                 *extra,
             ],
             env=env,
@@ -66,7 +68,7 @@ def local_stack(state: Path, *extra: str) -> Iterator[tuple[dict[str, str], subp
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 raise
-    for port in (api_port, emulator_port, files_port, identity_port, site_port):
+    for port in (api_port, emulator_port, files_port, identity_port, site_port, dax_port):
         assert not port_in_use(port)
     assert not outputs_file.exists()
 

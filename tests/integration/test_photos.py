@@ -6,6 +6,7 @@ import io
 import json
 import secrets
 from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 import boto3
@@ -13,14 +14,11 @@ import httpx
 import pytest
 from PIL import Image
 
-from app.api.app import create_app
-from app.bootstrap import build_container
-from app.devstack.event_sources.dynamodb_streams import LocalLambdaContext, StreamPump
+from app.devstack.event_sources.dynamodb_streams import StreamPump
 from app.devstack.event_sources.s3_notifications import S3EventPump
 from app.devstack.ports import free_ports
-from app.devstack.serving import serving_in_thread
-from app.settings import Settings
 from tests.conftest import EVENTS, LocalAws, SignedIn
+from tests.gateways import InProcess, serve_gateway
 
 
 @pytest.fixture(scope="module")
@@ -158,57 +156,58 @@ def test_recorded_s3_events(
     event = json.loads((EVENTS / "s3" / f"{name}.json").read_text())
     bucket = local_aws.outputs["PhotosBucketName"]
     before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
-    response = photo_events.subscription.handler(event, LocalLambdaContext("ThumbnailFunction"))
+    response = photo_events.subscription.handler(event)  # the function, in its worker
     assert response == {"outcomes": {outcome: 1}}
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == before  # nothing written
 
 
-def service_app(local_aws: LocalAws, services: str, **overrides: str) -> Any:
-    """The app one function runs: only `services`, from the stack's environment."""
-    settings = Settings.model_validate(local_aws.api_environment(SERVICES=services, **overrides))
-    return create_app(build_container(settings))
-
-
-def test_the_photos_service_alone_asks_the_blog_service_over_rest(
+def test_the_photos_service_asks_the_blog_service_over_its_api(
     local_aws: LocalAws, author: SignedIn, slug: str, client: httpx.Client
 ) -> None:
-    """As deployed: photos and blog in separate processes, photos holding no posts-table access."""
-    blog_port, photos_port, dead_port = free_ports(3)
-    with serving_in_thread(service_app(local_aws, "blog"), blog_port) as blog_url:
-        photos = service_app(local_aws, "photos", BLOG_API_URL=blog_url)
-        with (
-            serving_in_thread(photos, photos_port) as photos_url,
-            httpx.Client(base_url=photos_url, timeout=10) as http,
-        ):
-            assert http.get("/posts").status_code == 404  # the blog's routes are not here
-            created = http.post(f"/posts/{slug}/photos", headers=author.headers)
-            assert created.status_code == 201, created.text
-            missing = http.post("/posts/no-such-post/photos", headers=author.headers)
-            assert missing.status_code == 404
-            assert missing.json()["code"] == "not_found"
-    # Alone, with no configured blog URL and no API Gateway context, it trusts no Host header.
+    """As deployed: photos and blog are separate functions; photos holds no posts-table access
+    and asks the blog's API (through the gateway) whether a post exists."""
+    before = local_aws.invocations()
+    created = client.post(f"/posts/{slug}/photos", headers=author.headers)
+    assert created.status_code == 201, created.text
+    after = local_aws.invocations()
+    assert after["PhotosFunction"] - before["PhotosFunction"] == 1
+    assert after["PostsFunction"] - before["PostsFunction"] == 1  # the sibling call
+    missing = client.post("/posts/no-such-post/photos", headers=author.headers)
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found"
+
+
+def test_a_forged_host_header_does_not_redirect_the_sibling_call(
+    author: SignedIn, slug: str, client: httpx.Client
+) -> None:
+    """The blog's URL comes from API Gateway's request context, never the Host header."""
+    (dead_port,) = free_ports(1)
+    forged = {**author.headers, "Host": f"127.0.0.1:{dead_port}"}
+    assert client.post(f"/posts/{slug}/photos", headers=forged).status_code == 201
+
+
+def test_with_the_blog_down_uploads_are_refused_and_nothing_is_written(
+    local_aws: LocalAws, author: SignedIn, slug: str, client: httpx.Client
+) -> None:
+    """A stage whose blog function fails: photos answer 503 and write nothing."""
+
+    def broken_blog(event: dict[str, Any], _context: Any) -> Any:
+        raise RuntimeError("the blog is down")
+
+    stack = local_aws.stack
+    invoke = InProcess({"PostsFunction": broken_blog}, fallback=stack.functions.invoke)
+    before = client.get(f"/posts/{slug}/photos").json()["items"]
     with (
-        serving_in_thread(service_app(local_aws, "blog"), blog_port) as blog_url,
-        serving_in_thread(service_app(local_aws, "photos"), photos_port) as photos_url,
-        httpx.Client(base_url=photos_url, timeout=10) as http,
+        closing(invoke),
+        serve_gateway(stack, invoke) as url,
+        httpx.Client(base_url=url, timeout=30) as http,
     ):
-        host = blog_url.removeprefix("http://")
-        headers = {**author.headers, "Host": host}
-        unknown = http.post(f"/posts/{slug}/photos", headers=headers)
-        assert unknown.status_code == 503
-        assert unknown.json()["code"] == "dependency_unavailable"
-    blog_down = service_app(local_aws, "photos", BLOG_API_URL=f"http://127.0.0.1:{dead_port}")
-    with (
-        serving_in_thread(blog_down, photos_port) as photos_url,
-        httpx.Client(base_url=photos_url, timeout=10) as http,
-    ):
-        before = client.get(f"/posts/{slug}/photos").json()["items"]  # through the monolith
         refused = http.post(f"/posts/{slug}/photos", headers=author.headers)
         assert refused.status_code == 503
         assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json()["code"] == "dependency_unavailable"
         assert http.get(f"/posts/{slug}/photos").status_code == 503  # listing needs the blog too
-        assert client.get(f"/posts/{slug}/photos").json()["items"] == before  # nothing written
+    assert client.get(f"/posts/{slug}/photos").json()["items"] == before  # nothing written
 
 
 def test_a_deleted_posts_photos_are_gone_with_it(

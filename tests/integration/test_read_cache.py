@@ -1,13 +1,18 @@
-"""Reads through the local DAX stand-in: few DynamoDB calls, read-your-writes, no leaks.
+"""Reads through the local DAX stand-in: few DynamoDB calls, read-your-writes, no leaks, and one
+cache shared by every environment of the function, as a DAX cluster is.
 
-The app is built exactly as `make run` builds it (LOCAL_READ_CACHE=1), served over HTTP, over
-the session's emulator; the cache's counters say what reached DynamoDB.
+TodosFunction runs in its own workers, as the stack runs it, against a local DAX with short TTLs
+(its counters say what reached DynamoDB); requests come through a gateway for the template's API
+with the stage cache off (it would answer repeated reads before the function).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import amazondax
@@ -15,47 +20,72 @@ import boto3
 import httpx
 import pytest
 
-from app.adapters.dynamodb_transport import DaxTransport, LocalDaxCache, dax_client_factory
+from app.adapters.dynamodb_transport import DaxTransport, dax_client_factory
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
-from app.api.app import create_app
-from app.bootstrap import Container, SystemClock, build_container
+from app.bootstrap import SystemClock
+from app.devstack.dax.endpoint import LocalDax
+from app.devstack.functions.service import LocalLambda
 from app.devstack.ports import free_port
 from app.devstack.serving import serving_in_thread
 from app.domain.cursors import CursorCodec
 from app.domain.todos import NewTodo, PageRequest, TodoChanges, TodoService
-from app.settings import Settings
 from tests.conftest import LocalAws, SignedIn
+from tests.gateways import serve_gateway
 
 QUERY_TTL_MS = 1500
 
 
+@dataclasses.dataclass(frozen=True)
+class Cached:
+    """Two environments' worth of TodosFunction (each its own workers) and their shared DAX."""
+
+    http: httpx.Client  # through the first environment
+    other: httpx.Client  # through the second
+    dax: LocalDax
+
+
 @pytest.fixture(scope="module")
-def cached(local_aws: LocalAws) -> Iterator[tuple[httpx.Client, Container]]:
-    settings = Settings.model_validate(
-        local_aws.api_environment(
-            LOCAL_READ_CACHE="1", CACHE_ITEM_TTL_MS="60000", CACHE_QUERY_TTL_MS=str(QUERY_TTL_MS)
+def cached(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cached]:
+    stack = local_aws.stack
+    dax = LocalDax(stack.emulator.url, item_ttl=60, query_ttl=QUERY_TTL_MS / 1000)
+    port = free_port()
+    spec = dataclasses.replace(stack.gateway.spec, cache_enabled=False)
+
+    def functions(logs: Path) -> LocalLambda:
+        return LocalLambda(
+            {"TodosFunction": stack.provisioned.functions["TodosFunction"]},
+            project=stack.config.project,
+            build=stack.config.build,
+            logs=logs,
+            local_environment=lambda spec: {
+                **stack.local_environment(spec),
+                "LOCAL_DAX_ENDPOINT": f"http://127.0.0.1:{port}",
+                "CACHE_QUERY_TTL_MS": str(QUERY_TTL_MS),
+            },
         )
-    )
-    container = build_container(settings)
-    assert container.read_cache is not None
-    with (
-        serving_in_thread(create_app(container), free_port()) as url,
-        httpx.Client(base_url=url, timeout=10) as http,
-    ):
-        yield http, container
+
+    one, two = functions(tmp_path_factory.mktemp("one")), functions(tmp_path_factory.mktemp("two"))
+    try:
+        with ExitStack() as running:
+            running.enter_context(serving_in_thread(dax, port))
+            urls = [running.enter_context(serve_gateway(stack, f.invoke, spec)) for f in (one, two)]
+            clients = [running.enter_context(httpx.Client(base_url=u, timeout=30)) for u in urls]
+            yield Cached(clients[0], clients[1], dax)
+    finally:
+        one.stop()
+        two.stop()
+        dax.close()
 
 
 @pytest.fixture
-def http(cached: tuple[httpx.Client, Container]) -> httpx.Client:
-    return cached[0]
+def http(cached: Cached) -> httpx.Client:
+    return cached.http
 
 
 @pytest.fixture
-def cache(cached: tuple[httpx.Client, Container]) -> LocalDaxCache:
-    read_cache = cached[1].read_cache
-    assert read_cache is not None
-    return read_cache
+def cache(cached: Cached) -> LocalDax:
+    return cached.dax
 
 
 def wait_out_the_write_window() -> None:
@@ -63,7 +93,7 @@ def wait_out_the_write_window() -> None:
 
 
 def test_repeated_list_reads_within_the_ttl_reach_dynamodb_once(
-    http: httpx.Client, cache: LocalDaxCache, sign_up: Callable[[], SignedIn]
+    http: httpx.Client, cache: LocalDax, sign_up: Callable[[], SignedIn]
 ) -> None:
     user = sign_up()
     for title in ("a", "b"):
@@ -111,8 +141,26 @@ def test_two_users_on_the_same_path_never_see_each_other(
         ]
 
 
+def test_every_environment_reads_what_another_wrote_through_the_shared_cache(
+    cached: Cached, sign_up: Callable[[], SignedIn]
+) -> None:
+    """DAX is one cluster for all of a function's environments: a write through one is read
+    through another at once (item write-through), not after a TTL as with per-process caches."""
+    user = sign_up()
+    todo = cached.http.post("/todos", json={"title": "v1"}, headers=user.headers).json()
+    url = f"/todos/{todo['id']}"
+    wait_out_the_write_window()
+    assert cached.other.get(url, headers=user.headers).json()["title"] == "v1"  # now cached
+    for version in range(2, 5):
+        patched = cached.http.patch(url, json={"title": f"v{version}"}, headers=user.headers)
+        assert patched.status_code == 200, patched.text
+        assert cached.other.get(url, headers=user.headers).json()["title"] == f"v{version}"
+        changed = cached.other.patch(url, json={"done": version % 2 == 0}, headers=user.headers)
+        assert changed.status_code == 200, changed.text  # no 409: both read the current version
+
+
 def test_query_cache_expires_after_its_ttl(
-    http: httpx.Client, cache: LocalDaxCache, sign_up: Callable[[], SignedIn]
+    http: httpx.Client, cache: LocalDax, sign_up: Callable[[], SignedIn]
 ) -> None:
     user = sign_up()
     http.post("/todos", json={"title": "x"}, headers=user.headers)

@@ -67,7 +67,7 @@ def test_events_have_lambdas_shape_and_batch_size(
 ) -> None:
     name, stream = table
     batches: list[dict[str, Any]] = []
-    pump = pump_for(aws, stream, lambda event, _ctx: batches.append(event), batch_size=2)
+    pump = pump_for(aws, stream, batches.append, batch_size=2)
     put(aws, name, "a", "b", "c")
     pump.drain()
     assert [ids(b) for b in batches] == [["a", "b"], ["c"]]
@@ -87,7 +87,7 @@ def test_starting_position_latest_skips_what_came_before(
     name, stream = table
     put(aws, name, "before")
     seen: list[str] = []
-    pump = pump_for(aws, stream, lambda event, _ctx: seen.extend(ids(event)))
+    pump = pump_for(aws, stream, lambda event: seen.extend(ids(event)))
     put(aws, name, "after")
     pump.drain()
     assert seen == ["after"]
@@ -101,7 +101,7 @@ def test_filter_criteria_drop_other_events(
     pump = pump_for(
         aws,
         stream,
-        lambda event, _ctx: seen.extend(r["eventName"] for r in event["Records"]),
+        lambda event: seen.extend(r["eventName"] for r in event["Records"]),
         filters=[{"eventName": ["INSERT"]}],
     )
     put(aws, name, "a")
@@ -116,7 +116,7 @@ def test_partial_failure_retries_from_the_failed_record_then_gives_up_to_the_que
     name, stream = table
     deliveries: list[list[str]] = []
 
-    def handler(event: dict[str, Any], _ctx: Any) -> dict[str, Any]:
+    def handler(event: dict[str, Any]) -> dict[str, Any]:
         deliveries.append(ids(event))
         failed = [r for r in event["Records"] if r["dynamodb"]["Keys"]["id"]["S"] == "poison"]
         return {
@@ -153,7 +153,7 @@ def test_a_raising_handler_is_bisected_until_the_poison_record_is_alone(
     name, stream = table
     processed: list[str] = []
 
-    def handler(event: dict[str, Any], _ctx: Any) -> None:
+    def handler(event: dict[str, Any]) -> None:
         if "poison" in ids(event):
             raise RuntimeError("cannot process")
         processed.extend(ids(event))

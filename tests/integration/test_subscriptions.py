@@ -7,7 +7,6 @@ are read back from the emulator's SES (what `make outbox` shows).
 from __future__ import annotations
 
 import copy
-import importlib
 import json
 import secrets
 from typing import Any
@@ -20,14 +19,11 @@ import pytest
 from app.adapters.ses_mail import SesMailer
 from app.bootstrap import build_welcome_sender
 from app.devstack.emulators.outbox import SentMail, read_outbox
-from app.devstack.event_sources.dynamodb_streams import (
-    LocalLambdaContext,
-    StreamPump,
-    StreamSubscription,
-)
+from app.devstack.event_sources.dynamodb_streams import StreamPump, StreamSubscription
 from app.domain.errors import DependencyUnavailable
 from app.settings import WelcomeSettings
 from tests.conftest import EVENTS, LocalAws
+from tests.gateways import LambdaContext
 
 
 def mail_to(local_aws: LocalAws, address: str) -> list[SentMail]:
@@ -79,9 +75,9 @@ def test_a_redelivered_record_sends_nothing_twice(
     batches: list[dict[str, Any]] = []
     original = welcome.subscription.handler
 
-    def recording(event: dict[str, Any], context: Any) -> Any:
+    def recording(event: dict[str, Any]) -> Any:
         batches.append(copy.deepcopy(event))
-        return original(event, context)
+        return original(event)
 
     pump = StreamPump(
         StreamSubscription(**{**welcome.subscription.__dict__, "handler": recording}),
@@ -94,7 +90,7 @@ def test_a_redelivered_record_sends_nothing_twice(
     welcome.drain()  # the stack's own pump delivers the same record too
     mine = [b for b in batches if address in json.dumps(b)]
     assert mine
-    original(mine[0], LocalLambdaContext("WelcomeEmailFunction"))  # and once more by hand
+    original(mine[0])  # and once more by hand
     assert len(mail_to(local_aws, address)) == 1
 
 
@@ -110,9 +106,7 @@ def test_a_poison_record_fails_alone_and_the_others_are_sent(
     real = copy.deepcopy(event["Records"][0])
     real["dynamodb"]["Keys"] = real["dynamodb"]["NewImage"]["email"] = {"S": good}
     real["dynamodb"]["Keys"] = {"email": {"S": good}}
-    response = welcome.subscription.handler(
-        {"Records": [poison, real]}, LocalLambdaContext("WelcomeEmailFunction")
-    )
+    response = welcome.subscription.handler({"Records": [poison, real]})
     assert response == {"batchItemFailures": [{"itemIdentifier": "999"}]}
     assert len(mail_to(local_aws, good)) == 1
     welcome.drain()
@@ -135,7 +129,7 @@ class RefusingFor:
 def test_a_refused_send_is_retried_then_reported_and_the_others_are_sent(
     client: httpx.Client, local_aws: LocalAws, welcome: StreamPump
 ) -> None:
-    environment = local_aws.api_environment()
+    environment = local_aws.environment("WelcomeEmailFunction")
     settings = WelcomeSettings.model_validate(environment)
     sender = build_welcome_sender(settings)
     refused, accepted = new_address().strip().lower(), new_address().strip().lower()
@@ -143,15 +137,15 @@ def test_a_refused_send_is_retried_then_reported_and_the_others_are_sent(
         refused,
         SesMailer.build(settings.region, settings.sender_address, settings.aws_endpoint_url),
     )
+    module = local_aws.import_handler("app.handlers.welcome_email", environment)
+    handler = module.make_handler(sender)
     sqs = boto3.client("sqs", endpoint_url=local_aws.endpoint, region_name="us-east-1")
     queue = sqs.create_queue(QueueName=f"welcome-failures-{secrets.token_hex(3)}")["QueueUrl"]
     pump = StreamPump(
         StreamSubscription(
             **{
                 **welcome.subscription.__dict__,
-                "handler": importlib.import_module("app.handlers.welcome_email").make_handler(
-                    sender
-                ),
+                "handler": lambda event: handler(event, LambdaContext()),
                 "on_failure_queue_url": queue,
             }
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from fastapi.routing import APIRoute
 from app.api.app import create_app
 from app.bootstrap import build_container
 from app.devstack.edge.origin import pretty_url
+from app.devstack.gateway.responses import RESPONSE_TYPES, render
+from app.devstack.gateway.spec import GatewayResponse
 from app.devstack.provisioning.intrinsics import Resolver, load_template
 from app.settings import Settings
 from tests.templates import TEMPLATE, translate
@@ -154,14 +157,15 @@ def test_app_client_has_no_secret_and_only_srp_and_refresh(template: dict[str, A
     assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
 
 
-def test_function_is_python313_and_lambda_environment_is_apigateway_mode(
-    template: dict[str, Any],
-) -> None:
+def test_function_is_python313_and_built_by_its_makefile(template: dict[str, Any]) -> None:
     assert template["Globals"]["Function"]["Runtime"] == "python3.13"
     function = template["Resources"]["TodosFunction"]
     assert function["Metadata"]["BuildMethod"] == "makefile"
-    assert function["Properties"]["Environment"]["Variables"]["AUTH_MODE"] == "apigateway"
     assert function["Properties"]["Handler"] == "app.handlers.api.handler"
+    for resource in template["Resources"].values():  # one auth path: API Gateway's authorizer
+        variables = resource.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        assert "AUTH_MODE" not in variables
+        assert "JWKS_URL" not in variables
 
 
 def resolved(template: dict[str, Any], value: Any, parameters: dict[str, str] | None = None) -> Any:
@@ -316,9 +320,48 @@ def test_cache_invalidation_requires_authorization(template: dict[str, Any]) -> 
     assert guard["RestApiId"] == {"Ref": "Api"}
     assert guard["StageName"] == {"Ref": "Api.Stage"}
     assert guard["DeploymentId"] == {"Ref": "Api.Deployment"}  # re-applied on every deployment
+    assert guard["RequireAuthorizationForCacheControl"] == "true"
+    assert guard["UnauthorizedCacheControlHeaderStrategy"] == "FAIL_WITH_403"
     code = template["Resources"]["CacheInvalidationGuardFunction"]["Properties"]["InlineCode"]
-    assert '"/*/*/caching/requireAuthorizationForCacheControl", "true"' in code
-    assert '"/*/*/caching/unauthorizedCacheControlHeaderStrategy", "FAIL_WITH_403"' in code
+    assert '"RequireAuthorizationForCacheControl": "requireAuthorizationForCacheControl"' in code
+    assert '"/*/*/caching/{name}", "value": props[key]' in code
+
+
+def test_every_cached_route_keys_on_if_none_match(template: dict[str, Any]) -> None:
+    """A 304 is cached like any answer: only callers who sent the same validator may get it."""
+    for route in cached_routes(template):
+        event = api_events(template)[route]
+        keys = {
+            name
+            for parameter in event.get("RequestParameters", [])
+            for name, options in parameter.items()
+            if options.get("Caching")
+        }
+        assert "method.request.header.If-None-Match" in keys, route
+
+
+def test_gateway_responses_are_problems_whose_status_matches_the_response(
+    template: dict[str, Any],
+) -> None:
+    """Rendered as API Gateway renders them (only variable substitution; messageString comes
+    quoted): valid problem+json whose `status` is the status sent."""
+    responses = template["Resources"]["Api"]["Properties"]["GatewayResponses"]
+    configured = {
+        kind: GatewayResponse(
+            status=int(config["StatusCode"]) if "StatusCode" in config else None,
+            headers=config["ResponseParameters"]["Headers"],
+            templates=config["ResponseTemplates"],
+        )
+        for kind, config in responses.items()
+    }
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED", "REQUEST_TOO_LARGE"} <= set(configured)
+    for kind in [*RESPONSE_TYPES, "DEFAULT_4XX"]:
+        rendered = render(configured, kind, 'a "quoted" message', {"requestId": "r-1"}, [])
+        body = json.loads(rendered.body)
+        assert body["status"] == rendered.status, kind
+        assert body["type"] == f"urn:problem-type:{body['code']}", kind
+        assert body["request_id"] == "r-1", kind
+        assert body["title"] == HTTPStatus(rendered.status).phrase, kind
 
 
 def test_dax_is_tls_private_and_reachable_only_from_the_api_function(

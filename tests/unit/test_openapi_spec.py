@@ -52,6 +52,7 @@ def test_every_operation_documents_its_errors_as_problem_json(
         assert response["description"]
     if operation.get("security"):
         assert "401" in errors
+    assert {"429", "502", "504"} <= set(errors)  # API Gateway's own answers, on any operation
 
 
 @pytest.mark.parametrize("item", OPERATIONS, ids=ids)

@@ -81,6 +81,7 @@ export interface CreatePostInput {
 
 export interface GetPostInput {
   path: NonNullable<operations["getPost"]["parameters"]["path"]>;
+  query?: NonNullable<operations["getPost"]["parameters"]["query"]>;
   headers?: NonNullable<operations["getPost"]["parameters"]["header"]>;
 }
 

@@ -7,6 +7,7 @@ the owning service, as any client would. Failures become `DependencyUnavailable`
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import weakref
 from typing import Any
 from urllib.parse import quote
@@ -39,8 +40,13 @@ class BlogApi:
         self._client = client
 
     def exists(self, slug: str) -> bool:
-        """True on 200, False on 404; anything else means the blog service is unavailable."""
-        response = _get(self._client, f"{self._base}/posts/{quote(slug, safe='')}")
+        """True on 200, False on 404; anything else means the blog service is unavailable.
+
+        Asked past the stage cache (a `fresh` value never used before is a new cache key): a
+        post deleted or created a moment ago must not look as it did up to a TTL ago.
+        """
+        url = f"{self._base}/posts/{quote(slug, safe='')}"
+        response = _get(self._client, url, params={"fresh": uuid.uuid4().hex})
         if response.status_code == httpx.codes.NOT_FOUND:
             return False
         _require_ok(response, "the blog service")
@@ -68,9 +74,9 @@ class PhotosApi:
             ) from error
 
 
-def _get(client: httpx.Client, url: str) -> httpx.Response:
+def _get(client: httpx.Client, url: str, params: dict[str, str] | None = None) -> httpx.Response:
     try:
-        return client.get(url)
+        return client.get(url, params=params)
     except httpx.HTTPError as error:
         raise DependencyUnavailable(f"{type(error).__name__} calling a sibling service") from error
 

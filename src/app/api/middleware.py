@@ -55,14 +55,18 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies over `max_bytes` with 413 problem+json before the app reads them."""
+    """Refuses bodies over `max_bytes` with 413 problem+json before the app reads them.
+
+    GET and HEAD are left alone: no read route has a body, and an answer that depends on one
+    would be stored by the stage cache, whose key has no body in it, and served to everyone.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         for name, value in scope.get("headers", []):

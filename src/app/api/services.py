@@ -50,7 +50,30 @@ def full_openapi(title: str, version: str, description: str) -> dict[str, Any]:
         tags=[{"name": tag, "description": text} for tag, text in TAGS.items()],
     )
     _errors_as_problem_json(spec)
+    _gateway_responses(spec)
     return spec
+
+
+# What API Gateway itself may answer for any operation, before or instead of the function
+# (template.yaml's GatewayResponses): clients must expect these on every call.
+GATEWAY_RESPONSES: Final = {
+    "429": "Throttled by API Gateway (the stage's or the method's limits); see Retry-After.",
+    "502": "The function failed or answered malformed (API Gateway's own response).",
+    "504": "The function did not answer within API Gateway's integration timeout.",
+}
+
+
+def _gateway_responses(spec: dict[str, Any]) -> None:
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            for status, description in GATEWAY_RESPONSES.items():
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
+                    },
+                )
 
 
 def _errors_as_problem_json(spec: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -13,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.app import create_app
 from app.api.deps import API_BASE_URL_SCOPE_KEY, AUTHORIZER_CLAIMS_SCOPE_KEY
 from app.api.middleware import REQUEST_ID_SCOPE_KEY
-from app.bootstrap import build_container
+from app.bootstrap import Container, build_container
 from app.settings import get_settings
 
 logger = Logger()
@@ -22,8 +23,9 @@ logger = Logger()
 class ApiGatewayContext:
     """Moves what API Gateway tells us (stage, authorizer claims, request id) into the scope.
 
-    On the execute-api URL the stage (`/dev`) prefixes every path but is absent from the
-    event's `path`; making it the ASGI `root_path` lets `/docs` find `/dev/openapi.json`.
+    The client's path (`requestContext.path`, e.g. `/dev/todos` on the execute-api URL) may carry
+    a prefix the event's `path` (`/todos`) lacks: the stage, or a custom domain's base path.
+    Making that prefix the ASGI `root_path` lets `/docs` find `/dev/openapi.json`.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -33,13 +35,17 @@ class ApiGatewayContext:
         event: dict[str, Any] = scope.get("aws.event") or {}
         context = scope.get("aws.context")
         request_context: dict[str, Any] = event.get("requestContext") or {}
-        stage = request_context.get("stage")
+        client_path = str(request_context.get("path") or "")
+        event_path = str(event.get("path") or "")
         domain = str(request_context.get("domainName", ""))
-        if stage and domain.endswith(".amazonaws.com") and scope["type"] == "http":
-            root = f"/{stage}"
+        if scope["type"] == "http" and domain and client_path.endswith(event_path):
+            root = client_path[: len(client_path) - len(event_path)].rstrip("/")
             scope = {**scope, "root_path": root, "path": root + scope["path"]}
-            # Where sibling services are reached: set by API Gateway, not by the caller.
-            scope = {**scope, API_BASE_URL_SCOPE_KEY: f"https://{domain}{root}/"}
+            # Where sibling services are reached: the domain API Gateway names, never the Host
+            # header; https unless the gateway says otherwise (the local stack's serves http).
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            scheme = "http" if headers.get("x-forwarded-proto") == "http" else "https"
+            scope = {**scope, API_BASE_URL_SCOPE_KEY: f"{scheme}://{domain}{root}/"}
         claims = (request_context.get("authorizer") or {}).get("claims")
         if isinstance(claims, dict):
             scope = {**scope, AUTHORIZER_CLAIMS_SCOPE_KEY: claims}
@@ -49,19 +55,24 @@ class ApiGatewayContext:
         await self.app(scope, receive, send)
 
 
+def make_handler(container: Container) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda handler around an app built on `container`."""
+    asgi = Mangum(
+        ApiGatewayContext(create_app(container)),
+        lifespan="off",
+        # problem+json is text: without this Mangum would base64-encode every error body.
+        text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, "application/problem+json"],
+    )
+
+    @logger.inject_lambda_context(clear_state=True)
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """API Gateway (REST, proxy integration) -> FastAPI."""
+        response: dict[str, Any] = asgi(event, context)
+        return response
+
+    return handle
+
+
 # The app's own loggers (access log, error handler) write the same structured JSON.
 copy_config_to_registered_loggers(source_logger=logger, include={"app"})
-
-_asgi = Mangum(
-    ApiGatewayContext(create_app(build_container(get_settings()))),
-    lifespan="off",
-    # problem+json is text: without this Mangum would base64-encode every error body.
-    text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, "application/problem+json"],
-)
-
-
-@logger.inject_lambda_context(clear_state=True)
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """API Gateway (REST, proxy integration) -> FastAPI."""
-    response: dict[str, Any] = _asgi(event, context)
-    return response
+handler = make_handler(build_container(get_settings()))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import CurrentUser, PostsDep
+from app.api.deps import CACHED_READ, CurrentUser, PostsDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
 from app.api.schemas.posts import PostCreate, PostList, PostOut, PostPatch, PostSummaryOut
@@ -52,6 +52,7 @@ def list_posts(
     response_model=PostOut,
     operation_id="getPost",
     name="getPost",
+    dependencies=CACHED_READ,
     summary="One post",
     responses={
         304: {"description": "Not modified (If-None-Match)."},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import CurrentUser, TodosDep
+from app.api.deps import CACHED_READ, CurrentUser, TodosDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
 from app.api.schemas.todos import TodoCreate, TodoList, TodoOut, TodoPatch
@@ -24,25 +24,6 @@ from app.domain.todos import (
 router = APIRouter(prefix="/todos", tags=["todos"])
 
 PRIVATE = "private, no-cache"
-
-
-def accept_fresh(
-    fresh: Annotated[
-        str | None,
-        Query(
-            max_length=64,
-            description="Any value not used before: bypasses shared caches after your write.",
-        ),
-    ] = None,
-) -> None:
-    """Shared caches (the API Gateway stage cache) key on `fresh`; the app ignores its value.
-
-    After a write, a client reads with a value it has not used (e.g. the new ETag) to skip
-    entries cached before the write; it cannot flush the stage cache itself.
-    """
-
-
-CACHED_READ = [Depends(accept_fresh)]
 
 
 def _expected_version(

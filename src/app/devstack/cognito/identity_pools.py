@@ -17,6 +17,7 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.adapters.cognito_tokens import CognitoIdTokenVerifier
-from app.devstack.provisioning.provision import ACCOUNT_ID, IdentityPoolSpec
-from app.domain.identity import Unauthenticated
+from app.devstack.cognito.tokens import CognitoTokenVerifier, TokenRejected
+from app.devstack.provisioning.model import ACCOUNT_ID, IdentityPoolSpec
 
 IDENTITY_VARIABLE = "${cognito-identity.amazonaws.com:sub}"
 _JSON = "application/x-amz-json-1.1"
@@ -63,7 +63,7 @@ class IdentityServiceConfig:
     """Where the service verifies tokens and makes credentials."""
 
     region: str
-    jwks_url: str
+    jwks_url: Callable[[str], str]  # user pool id -> its JWKS in the emulator
     enforcing_endpoint: str
     admin_credentials: tuple[str, str]
     credentials_ttl_seconds: int = 3600
@@ -75,10 +75,7 @@ class LocalIdentityService:
     def __init__(self, spec: IdentityPoolSpec, config: IdentityServiceConfig) -> None:
         self._spec = spec
         self._config = config
-        self._verifiers = {
-            provider: CognitoIdTokenVerifier(config.jwks_url, f"https://{provider}", client_id)
-            for provider, client_id in spec.providers.items()
-        }
+        self._verifier = CognitoTokenVerifier(config.jwks_url)
         session = boto3.session.Session(
             region_name=config.region,
             aws_access_key_id=config.admin_credentials[0],
@@ -170,12 +167,12 @@ class LocalIdentityService:
         if len(logins) != 1:
             raise IdentityError("NotAuthorizedException", "exactly one login is supported locally")
         ((provider, token),) = logins.items()
-        verifier = self._verifiers.get(str(provider))
-        if verifier is None:
+        client_id = self._spec.providers.get(str(provider))
+        if client_id is None:
             raise IdentityError("NotAuthorizedException", "Invalid login token. Unknown provider.")
         try:
-            claims = verifier.verify(str(token))
-        except Unauthenticated as exc:
+            claims = self._verifier.verify(str(token), [f"https://{provider}"], audience=client_id)
+        except TokenRejected as exc:
             raise IdentityError(
                 "NotAuthorizedException", f"Invalid login token. {exc.reason}."
             ) from None

@@ -1,7 +1,8 @@
-"""The site locally: its assets in the site bucket, and one origin serving pages and /api/*.
+"""The site locally: one origin serving the site bucket, thumbnails, and /api/* (the gateway).
 
-Like the CloudFront distribution: `/api/*` goes to the API (prefix stripped), everything else
-comes from the site bucket with the same pretty-URL rewrite as the PrettyUrls function.
+Like the CloudFront distribution: `/api/*` goes to the API Gateway stage (the StripApiPrefix
+function removes `/api`, the origin path adds the stage), `/thumbnails/*` to the photos bucket,
+everything else to the site bucket with the same pretty-URL rewrite as the PrettyUrls function.
 """
 
 from __future__ import annotations
@@ -11,37 +12,8 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
-from starlette.types import ASGIApp
-
-from app.domain.identity import Caller
-from app.domain.posts import AUTHORS_GROUP, PostDraft, PostService
-
-DEMO_POSTS = [
-    PostDraft(
-        slug="welcome",
-        title="Welcome to MyBlog.com",
-        summary="What this blog is and how it is built.",
-        body=(
-            "Every page you read here was **rendered once**, when its post was published, "
-            "and is served as a static file: a visit costs no function and no table read.\n\n"
-            "- posts live in a DynamoDB global table\n- a stream triggers the renderer\n"
-            "- the edge caches pages until the next change"
-        ),
-    ),
-    PostDraft(
-        slug="reads-dominate",
-        title="Reads dominate",
-        summary="Caching at every layer, and who sees a change when.",
-        body="Blogs are rarely written and often read. Cache everything that is public.",
-    ),
-    PostDraft(
-        slug="markdown-safely",
-        title="Markdown, safely",
-        summary="Why a post can never run script in your browser.",
-        body="Raw HTML in a post is shown as text: `<script>` stays on the page, inert.",
-    ),
-]
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 def pretty_url(path: str) -> str:
@@ -53,18 +25,32 @@ def pretty_url(path: str) -> str:
     return path
 
 
-def seed_demo_posts(posts: PostService) -> int:
-    """Publish the demo posts on an empty blog, so a newcomer sees a real one; returns how many."""
-    if posts.list(limit=1).items:
-        return 0
-    author = Caller(user_id="demo-author", groups=frozenset({AUTHORS_GROUP}))
-    for draft in DEMO_POSTS:
-        posts.publish(author, draft)
-    return len(DEMO_POSTS)
+class ApiBehavior:
+    """The `/api/*` cache behaviour's path: `/api` stripped, the stage's origin path added."""
+
+    def __init__(self, gateway: ASGIApp, stage: str) -> None:
+        self._gateway = gateway
+        self._prefix = f"/{stage}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path") or scope["path"].encode()
+        raw_rest = raw[len(b"/api") :] or b"/"
+        rest = scope["path"][len("/api") :] or "/"
+        scope = {
+            **scope,
+            "path": self._prefix + rest,
+            "raw_path": self._prefix.encode() + raw_rest,
+            "root_path": "",
+        }
+        await self._gateway(scope, receive, send)
 
 
-def site_app(api: ASGIApp, s3: Any, bucket: str, photos_bucket: str | None = None) -> Starlette:
-    """One origin: `/api/*` -> the API, `/thumbnails/*` -> the photos bucket, the rest -> site."""
+def site_app(
+    gateway: ASGIApp, stage: str, s3: Any, bucket: str, photos_bucket: str | None = None
+) -> ASGIApp:
+    """One origin: `/api/*` -> the gateway, `/thumbnails/*` -> the photos bucket, the rest ->
+    the site bucket."""
+    api = ApiBehavior(gateway, stage)
 
     async def page(request: Request) -> Response:
         path = request.url.path
@@ -86,4 +72,11 @@ def site_app(api: ASGIApp, s3: Any, bucket: str, photos_bucket: str | None = Non
             return Response(status_code=304, headers=headers)
         return Response(obj["Body"].read(), media_type=obj["ContentType"], headers=headers)
 
-    return Starlette(routes=[Mount("/api", app=api), Route("/{path:path}", page)])
+    async def origin(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await api(scope, receive, send)
+        else:
+            await site(scope, receive, send)
+
+    site = Starlette(routes=[Route("/{path:path}", page)])
+    return origin

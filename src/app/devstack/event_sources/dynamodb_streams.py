@@ -1,24 +1,28 @@
-"""DynamoDB stream -> Lambda handler, locally, with Lambda's event source mapping semantics.
+"""DynamoDB stream -> Lambda function, locally, with Lambda's event source mapping semantics.
 
-moto keeps a table's stream but runs no function. The pump reads the emulator's stream and calls
-the same handler with events of the exact AWS shape, honouring what the template's event source
-says: batch size, starting position, filter criteria, ReportBatchItemFailures (retry from the
-first failed record), BisectBatchOnFunctionError, MaximumRetryAttempts and the on-failure
-destination (an SQS message in the shape Lambda sends).
+moto keeps a table's stream but runs no function. The pump reads the emulator's stream and invokes
+the function with events of the exact AWS shape, honouring what the template's event source says:
+batch size, starting position, filter criteria, ReportBatchItemFailures (retry from the first
+failed record), BisectBatchOnFunctionError, MaximumRetryAttempts and the on-failure destination (an
+SQS message in the shape Lambda sends). Like a mapping it keeps its position: with a checkpoint
+store, the last record each shard finished is saved, and a restart resumes after it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-Handler = Callable[[dict[str, Any], Any], Any]
+from app.devstack.event_sources.checkpoints import CheckpointStore
+
+# Invokes the function: returns its result, raises when the invocation fails.
+Invoke = Callable[[dict[str, Any]], Any]
+ACCOUNT_ID = "123456789012"
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class StreamSubscription:
 
     function_name: str
     stream_arn: str
-    handler: Handler
+    handler: Invoke
     batch_size: int = 100
     starting_position: str = "LATEST"
     filters: list[dict[str, Any]] = field(default_factory=list)
@@ -35,27 +39,13 @@ class StreamSubscription:
     maximum_retry_attempts: int = -1
     bisect_on_error: bool = False
     on_failure_queue_url: str | None = None
-
-
-@dataclass
-class LocalLambdaContext:
-    """The context attributes handlers and Powertools read."""
-
-    function_name: str
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 1024
-    log_group_name: str = "local"
-    log_stream_name: str = "local"
+    source: str = ""  # names the mapping in the checkpoint store (function/event)
 
     @property
-    def invoked_function_arn(self) -> str:
-        """A function ARN in the emulator's account."""
-        return f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
-
-    def get_remaining_time_in_millis(self) -> int:
-        """Always plenty: local invocations have no deadline."""
-        return 60_000
+    def function_arn(self) -> str:
+        """The function's ARN in the emulator's account."""
+        region = self.stream_arn.split(":")[3] if self.stream_arn.count(":") > 3 else "us-east-1"
+        return f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{self.function_name}"
 
 
 def matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
@@ -90,10 +80,17 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 class StreamPump:
     """Delivers one subscription's stream to its handler; `poll` does one round of work."""
 
-    def __init__(self, subscription: StreamSubscription, streams: Any, sqs: Any) -> None:
+    def __init__(
+        self,
+        subscription: StreamSubscription,
+        streams: Any,
+        sqs: Any,
+        checkpoints: CheckpointStore | None = None,
+    ) -> None:
         self.subscription = subscription
         self._streams = streams
         self._sqs = sqs
+        self._checkpoints = checkpoints or CheckpointStore()
         self._iterators: dict[str, str | None] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._attempts: dict[str, int] = {}
@@ -128,13 +125,48 @@ class StreamPump:
         shards = [s["ShardId"] for s in description["StreamDescription"]["Shards"]]
         for shard in shards:
             if shard not in self._iterators:
-                self._iterators[shard] = self._streams.get_shard_iterator(
-                    StreamArn=self.subscription.stream_arn,
-                    ShardId=shard,
-                    ShardIteratorType=self.subscription.starting_position,
-                )["ShardIterator"]
+                self._iterators[shard] = self._iterator(shard)
                 self._pending[shard] = []
         return shards
+
+    def _checkpoint_key(self, shard: str) -> str:
+        return f"{self.subscription.source or self.subscription.function_name}/{shard}"
+
+    def _iterator(self, shard: str) -> str:
+        """After the saved position when there is one still in the stream, else from the start
+        the mapping names (TRIM_HORIZON or LATEST)."""
+        arn, saved = (
+            self.subscription.stream_arn,
+            self._checkpoints.get(self._checkpoint_key(shard)),
+        )
+        if saved is not None:
+            at = self._streams.get_shard_iterator(
+                StreamArn=arn,
+                ShardId=shard,
+                ShardIteratorType="AT_SEQUENCE_NUMBER",
+                SequenceNumber=saved,
+            )["ShardIterator"]
+            records = self._streams.get_records(ShardIterator=at, Limit=1)["Records"]
+            if records and records[0]["dynamodb"]["SequenceNumber"] == saved:
+                iterator: str = self._streams.get_shard_iterator(
+                    StreamArn=arn,
+                    ShardId=shard,
+                    ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                    SequenceNumber=saved,
+                )["ShardIterator"]
+                return iterator
+            self._checkpoints.remove(self._checkpoint_key(shard))  # a stream made anew
+        start: str = self._streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard, ShardIteratorType=self.subscription.starting_position
+        )["ShardIterator"]
+        return start
+
+    def _done(self, shard: str, records: list[dict[str, Any]]) -> None:
+        """`records` (the oldest pending ones) are finished: drop them, save the position."""
+        if records:
+            del self._pending[shard][: len(records)]
+            last = records[-1]["dynamodb"]["SequenceNumber"]
+            self._checkpoints.put(self._checkpoint_key(shard), last)
 
     def _read(self, shard: str) -> None:
         iterator = self._iterators[shard]
@@ -154,9 +186,7 @@ class StreamPump:
         batch = pending[:size]
         self.invocations += 1
         try:
-            response = self.subscription.handler(
-                {"Records": batch}, LocalLambdaContext(self.subscription.function_name)
-            )
+            response = self.subscription.handler({"Records": batch})
         except Exception:  # noqa: BLE001 - a failed invocation is data here, as on Lambda
             self._failed(shard, batch, 0, whole_batch=True)
             return
@@ -164,7 +194,7 @@ class StreamPump:
         if self.subscription.report_batch_item_failures and isinstance(response, dict):
             failures = [f["itemIdentifier"] for f in response.get("batchItemFailures") or []]
         if not failures:
-            del pending[: len(batch)]
+            self._done(shard, batch)
             self._limit.pop(shard, None)
             return
         sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
@@ -174,8 +204,7 @@ class StreamPump:
     def _failed(
         self, shard: str, batch: list[dict[str, Any]], first: int, *, whole_batch: bool
     ) -> None:
-        pending = self._pending[shard]
-        del pending[:first]  # records before the first failure are done (checkpointed)
+        self._done(shard, batch[:first])  # records before the first failure are done
         retried = batch[first:]
         key = retried[0]["dynamodb"]["SequenceNumber"]
         self._attempts[key] = self._attempts.get(key, 0) + 1
@@ -185,7 +214,7 @@ class StreamPump:
             return
         if limit >= 0 and self._attempts[key] > limit:
             self._send_to_failure_destination(shard, retried)
-            del pending[: len(retried)]
+            self._done(shard, retried)
             self._limit.pop(shard, None)
 
     def _send_to_failure_destination(self, shard: str, records: list[dict[str, Any]]) -> None:
@@ -197,9 +226,7 @@ class StreamPump:
         message = {
             "requestContext": {
                 "requestId": str(uuid.uuid4()),
-                "functionArn": LocalLambdaContext(
-                    self.subscription.function_name
-                ).invoked_function_arn,
+                "functionArn": self.subscription.function_arn,
                 "condition": "RetryAttemptsExhausted",
                 "approximateInvokeCount": self._attempts[first["SequenceNumber"]],
             },
@@ -221,41 +248,3 @@ class StreamPump:
             },
         }
         self._sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(message, default=str))
-
-
-class Pollable(Protocol):
-    """A pump: one round of work per call, returning how many invocations it made."""
-
-    def poll(self) -> int:
-        """Do one round."""
-
-
-class PumpThread:
-    """Runs pumps in the background until stopped (the local stack)."""
-
-    def __init__(self, pumps: Sequence[Pollable], interval: float = 0.25) -> None:
-        self._pumps = pumps
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stream-pumps", daemon=True)
-
-    def start(self) -> None:
-        """Start polling."""
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop polling (waits for the current round)."""
-        self._stop.set()
-        if self._thread.ident is not None:  # started
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            busy = False
-            for pump in self._pumps:
-                try:
-                    busy = pump.poll() > 0 or busy
-                except Exception:  # noqa: BLE001 - keep pumping; the emulator may be restarting
-                    busy = False
-            if not busy:
-                self._stop.wait(self._interval)

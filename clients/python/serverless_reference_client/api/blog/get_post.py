@@ -14,17 +14,30 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     slug: str,
     *,
+    fresh: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_none_match, Unset):
         headers["if-none-match"] = if_none_match
 
+    params: dict[str, Any] = {}
+
+    json_fresh: None | str | Unset
+    if isinstance(fresh, Unset):
+        json_fresh = UNSET
+    else:
+        json_fresh = fresh
+    params["fresh"] = json_fresh
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/posts/{slug}".format(
             slug=quote(str(slug), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["headers"] = headers
@@ -58,10 +71,25 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
     if response.status_code == 503:
         response_503 = Problem.from_dict(response.json())
 
         return response_503
+
+    if response.status_code == 504:
+        response_504 = Problem.from_dict(response.json())
+
+        return response_504
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -84,6 +112,7 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
+    fresh: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 ) -> Response[Any | PostOut | Problem]:
     """One post
@@ -92,6 +121,8 @@ def sync_detailed(
 
     Args:
         slug (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
         if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
 
     Raises:
@@ -104,6 +135,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         slug=slug,
+        fresh=fresh,
         if_none_match=if_none_match,
     )
 
@@ -118,6 +150,7 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
+    fresh: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 ) -> Any | PostOut | Problem | None:
     """One post
@@ -126,6 +159,8 @@ def sync(
 
     Args:
         slug (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
         if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
 
     Raises:
@@ -139,6 +174,7 @@ def sync(
     return sync_detailed(
         slug=slug,
         client=client,
+        fresh=fresh,
         if_none_match=if_none_match,
     ).parsed
 
@@ -147,6 +183,7 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
+    fresh: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 ) -> Response[Any | PostOut | Problem]:
     """One post
@@ -155,6 +192,8 @@ async def asyncio_detailed(
 
     Args:
         slug (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
         if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
 
     Raises:
@@ -167,6 +206,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         slug=slug,
+        fresh=fresh,
         if_none_match=if_none_match,
     )
 
@@ -179,6 +219,7 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient | Client,
+    fresh: None | str | Unset = UNSET,
     if_none_match: None | str | Unset = UNSET,
 ) -> Any | PostOut | Problem | None:
     """One post
@@ -187,6 +228,8 @@ async def asyncio(
 
     Args:
         slug (str):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
         if_none_match (None | str | Unset): ETag you hold; 304 when unchanged.
 
     Raises:
@@ -201,6 +244,7 @@ async def asyncio(
         await asyncio_detailed(
             slug=slug,
             client=client,
+            fresh=fresh,
             if_none_match=if_none_match,
         )
     ).parsed

@@ -1,0 +1,1 @@
+"""DAX, locally: a read cache with DAX's semantics, shared by all of a function's environments."""

@@ -1,0 +1,1 @@
+"""API Gateway, locally: a REST API stage built from the template, in front of the functions."""

@@ -1,0 +1,313 @@
+"""The local API Gateway: one REST API stage, built from the template, in front of the functions.
+
+A request goes through what API Gateway does, in its order: the stage in the path, the payload
+limit (10 MB), the route (resource and method), throttling, the Cognito authorizer, the stage
+cache, then the Lambda proxy integration (a synchronous invoke with the integration timeout), and
+the response back. Every refusal is the API's gateway response of the right type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from starlette.types import Receive, Scope, Send
+
+from app.devstack.functions.pool import Invocation
+from app.devstack.gateway.authorizer import CognitoAuthorizers, Denied
+from app.devstack.gateway.cache import CachedResponse, StageCache, cache_key
+from app.devstack.gateway.events import (
+    GatewayRequest,
+    MalformedResponse,
+    proxy_event,
+    read_response,
+)
+from app.devstack.gateway.responses import render
+from app.devstack.gateway.routing import Router
+from app.devstack.gateway.spec import ApiSpec, Route
+from app.devstack.gateway.throttling import Throttle
+
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's REST API payload quota
+MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload quota
+Invoke = Callable[[str, dict[str, Any]], Invocation]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the gateway sends back, and how it got it (for the console)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    function: str | None = None
+    cached: bool = False
+
+
+class LocalApiGateway:
+    """An ASGI app answering as the API's stage does."""
+
+    def __init__(
+        self,
+        spec: ApiSpec,
+        invoke: Invoke,
+        authorizers: CognitoAuthorizers | None,
+        *,
+        domain_name: str,
+        scheme: str = "http",
+        log: Callable[[str], None] = lambda _line: None,
+    ) -> None:
+        """`domain_name`: the host (and port) clients reach the stage at, as execute-api's."""
+        self.spec = spec
+        self.cache = StageCache()
+        self._invoke = invoke
+        self._authorizers = authorizers
+        self._router = Router(spec.routes)
+        self._throttle = Throttle()
+        self._domain_name = domain_name
+        self._scheme = scheme
+        self._log = log
+        # Invocations block on a worker; they run beside the event loop, many at a time.
+        self._executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="invoke")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request."""
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        raw_path = (scope.get("raw_path") or quote(scope["path"]).encode()).decode("latin-1")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        reply = await self._handle(scope, receive, raw_path, headers, request_id)
+        sent = [
+            *((k, v) for k, v in reply.headers if k.lower() != "content-length"),
+            ("Content-Length", str(len(reply.body))),
+            ("x-amzn-RequestId", request_id),
+        ]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": reply.status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in sent],
+            }
+        )
+        await send({"type": "http.response.body", "body": reply.body})
+        elapsed = (time.perf_counter() - started) * 1000
+        via = f" {reply.function}" if reply.function else ""
+        self._log(
+            f"{scope['method']} {raw_path} {reply.status} {elapsed:.1f} ms{via}"
+            + (" (stage cache)" if reply.cached else "")
+        )
+
+    def _error(
+        self,
+        response_type: str,
+        message: str,
+        context: dict[str, str],
+        headers: list[tuple[str, str]],
+        status: int | None = None,
+    ) -> Reply:
+        rendered = render(
+            self.spec.gateway_responses, response_type, message, context, headers, status
+        )
+        return Reply(rendered.status, rendered.headers, rendered.body)
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        raw_path: str,
+        headers: list[tuple[str, str]],
+        request_id: str,
+    ) -> Reply:
+        method = scope["method"]
+        stage, _, rest = raw_path.lstrip("/").partition("/")
+        if stage != self.spec.stage:  # no such stage: not even the API's gateway responses
+            forbidden = b'{"message":"Forbidden"}'
+            return Reply(403, [("Content-Type", "application/json")], forbidden)
+        path = "/" + rest
+        context = {
+            "requestId": request_id,
+            "stage": stage,
+            "httpMethod": method,
+            "path": raw_path,
+            "apiId": self.spec.api_id,
+            "domainName": self._domain_name,
+        }
+        body = await _read_body(receive, MAX_PAYLOAD_BYTES)
+        if body is None:
+            return self._error("REQUEST_TOO_LARGE", "Request Too Long", context, headers)
+        match = self._router.match(method, path)
+        if match is None:
+            cors = self._preflight(method)
+            if cors is not None:
+                return cors
+            return self._error(
+                "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", context, headers
+            )
+        route = match.route
+        context["resourcePath"] = route.resource
+        setting = self.spec.setting(route.resource, route.method)
+        if not self._throttle.allow(
+            route.resource, route.method, setting.rate_limit, setting.burst_limit
+        ):
+            return self._error("THROTTLED", "Too Many Requests", context, headers)
+        claims = self._authorize(route, headers, context)
+        if isinstance(claims, Reply):
+            return claims
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        key = None
+        if self.spec.cache_enabled and setting.caching:
+            key = cache_key(route, match.path_parameters, headers, query)
+            refresh = any(
+                k.lower() == "cache-control" and "max-age=0" in v.replace(" ", "").lower()
+                for k, v in headers
+            )
+            # Nobody is authorized to invalidate locally (no IAM): the stage's strategy decides.
+            # Which response type AWS uses for FAIL_WITH_403 is not documented: ACCESS_DENIED.
+            if refresh and self.spec.invalidation_requires_authorization:
+                if self.spec.unauthorized_invalidation == "FAIL_WITH_403":
+                    message = "Not authorized to invalidate the cache (execute-api:InvalidateCache)"
+                    return self._error("ACCESS_DENIED", message, context, headers)
+                refresh = False
+            cached = None if refresh else self.cache.get(key)
+            if cached is not None:
+                return Reply(
+                    cached.status, cached.headers, cached.body, route.function, cached=True
+                )
+        request = GatewayRequest(
+            method=method,
+            raw_path=path,
+            query_string=scope.get("query_string", b"").decode("latin-1"),
+            headers=_forwarded(headers, scope, self._scheme),
+            body=body,
+            source_ip=(scope.get("client") or ("127.0.0.1", 0))[0],
+            domain_name=self._domain_name,
+            stage=stage,
+            request_id=request_id,
+            api_id=self.spec.api_id,
+        )
+        event = proxy_event(
+            request, route.resource, match.path_parameters, claims, self.spec.binary_media_types
+        )
+        reply = await self._integrate(route, event, headers, context)
+        if key is not None and reply.function is not None:
+            self.cache.put(
+                key,
+                CachedResponse(reply.status, reply.headers, reply.body),
+                setting.cache_ttl_seconds,
+            )
+        return reply
+
+    def _authorize(
+        self, route: Route, headers: list[tuple[str, str]], context: dict[str, str]
+    ) -> dict[str, str] | Reply | None:
+        """The authorizer's claims (None on an open route), or the refusal to send."""
+        if route.authorizer is None:
+            return None
+        authorizer = self.spec.authorizers.get(route.authorizer)
+        if authorizer is None or self._authorizers is None:
+            message = "Authorizer not supported locally"
+            return self._error("AUTHORIZER_CONFIGURATION_ERROR", message, context, headers)
+        value = next((v for k, v in headers if k.lower() == authorizer.header.lower()), None)
+        try:
+            return self._authorizers.authorize(authorizer, route.scopes, value)
+        except Denied as denied:
+            return self._error(denied.response_type, denied.message, context, headers)
+
+    async def _integrate(
+        self,
+        route: Route,
+        event: dict[str, Any],
+        headers: list[tuple[str, str]],
+        context: dict[str, str],
+    ) -> Reply:
+        """The Lambda proxy integration: invoke, then read the response as API Gateway does."""
+        if len(event.get("body") or "") > MAX_INVOKE_PAYLOAD_BYTES // 2 and (
+            _event_size(event) > MAX_INVOKE_PAYLOAD_BYTES
+        ):
+            # Lambda refuses the invoke; API Gateway answers 500 (Lambda developer guide).
+            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 500)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor, self._invoke, route.function, event)
+        try:
+            invocation = await asyncio.wait_for(asyncio.shield(future), route.timeout_ms / 1000)
+        except TimeoutError:
+            return self._error(
+                "INTEGRATION_TIMEOUT", "Endpoint request timed out", context, headers
+            )
+        if not invocation.ok:
+            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+        accept = next((v for k, v in headers if k.lower() == "accept"), "")
+        try:
+            response = read_response(invocation.result, accept, self.spec.binary_media_types)
+        except MalformedResponse as malformed:
+            self._log(f"{route.function}: malformed Lambda proxy response: {malformed}")
+            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+        if len(response.body) > MAX_INVOKE_PAYLOAD_BYTES:
+            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+        return Reply(response.status, response.headers, response.body, route.function)
+
+    def _preflight(self, method: str) -> Reply | None:
+        """The API's Cors setting answers OPTIONS where no route does (SAM adds those methods)."""
+        if method != "OPTIONS" or not self.spec.cors:
+            return None
+        names = {
+            "AllowOrigin": "Access-Control-Allow-Origin",
+            "AllowMethods": "Access-Control-Allow-Methods",
+            "AllowHeaders": "Access-Control-Allow-Headers",
+            "MaxAge": "Access-Control-Max-Age",
+        }
+        sent = [
+            (header, str(self.spec.cors[key]).strip("'"))
+            for key, header in names.items()
+            if key in self.spec.cors
+        ]
+        if str(self.spec.cors.get("AllowCredentials", "")).lower() == "true":
+            sent.append(("Access-Control-Allow-Credentials", "true"))
+        return Reply(200, [*sent, ("Content-Type", "application/json")], b"{}")
+
+    def close(self) -> None:
+        """Stop taking invocations."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _event_size(event: dict[str, Any]) -> int:
+    return len(json.dumps(event, separators=(",", ":")).encode())
+
+
+def _forwarded(headers: list[tuple[str, str]], scope: Scope, scheme: str) -> list[tuple[str, str]]:
+    """The request headers as API Gateway passes them: X-Forwarded-* set by the gateway."""
+    client = (scope.get("client") or ("127.0.0.1", 0))[0]
+    server_port = str((scope.get("server") or ("127.0.0.1", 80))[1])
+    forwarded_for = next((v for k, v in headers if k.lower() == "x-forwarded-for"), None)
+    kept = [(k, v) for k, v in headers if not k.lower().startswith("x-forwarded-")]
+    return [
+        *kept,
+        ("x-forwarded-for", f"{forwarded_for}, {client}" if forwarded_for else client),
+        ("x-forwarded-port", server_port),
+        ("x-forwarded-proto", scheme),
+    ]
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None past `limit` bytes."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)

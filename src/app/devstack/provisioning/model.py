@@ -1,0 +1,94 @@
+"""What provisioning made: physical ids, Outputs, and each function as Lambda would run it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.devstack.provisioning.intrinsics import Resolver
+
+ACCOUNT_ID = "123456789012"  # the emulator's default account
+
+
+@dataclass(frozen=True)
+class IdentityPoolSpec:
+    """A Cognito identity pool as the template declares it, for the local identity service."""
+
+    identity_pool_id: str
+    providers: dict[str, str]  # login provider name -> app client id
+    allow_unauthenticated: bool
+    authenticated_policies: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StreamSource:
+    """A function's DynamoDB event source, with every intrinsic resolved."""
+
+    function: str
+    event: str  # the event's name under the function's Events
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class S3Source:
+    """A function's S3 event source, delivered locally through an SQS queue."""
+
+    function: str
+    event: str
+    queue_url: str
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One AWS::Serverless::Function as Lambda runs it: code, handler, limits, environment."""
+
+    logical_id: str
+    name: str
+    handler: str
+    code_uri: str | None  # None for InlineCode (custom-resource handlers: not run locally)
+    runtime: str
+    timeout_seconds: int
+    memory_mb: int
+    environment: dict[str, str]
+    api_events: dict[str, dict[str, Any]]  # event name -> its resolved Properties
+    reserved_concurrency: int | None = None
+    log_group: str | None = None
+
+
+@dataclass
+class Provisioned:
+    """Physical ids and attributes of what was created, and the template's Outputs evaluated."""
+
+    parameters: dict[str, str]
+    template: dict[str, Any] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    role_policies: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    identity_pools: dict[str, IdentityPoolSpec] = field(default_factory=dict)
+    queue_urls: dict[str, str] = field(default_factory=dict)  # queue ARN -> URL
+    stream_sources: list[StreamSource] = field(default_factory=list)
+    s3_sources: list[S3Source] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    # AWS endpoints of this stack (execute-api, CloudFront) -> where the local stack serves them.
+    local_endpoints: dict[str, str] = field(default_factory=dict)
+    resolver: Resolver | None = None
+
+    @property
+    def environments(self) -> dict[str, dict[str, str]]:
+        """Each function's resolved environment, by logical id."""
+        return {name: spec.environment for name, spec in self.functions.items()}
+
+    def localize(self, value: str) -> str:
+        """`value` with this stack's AWS endpoints replaced by their local stand-ins."""
+        for remote, local in self.local_endpoints.items():
+            if value.startswith(remote):
+                return local + value[len(remote) :]
+        return value
+
+    def resolve(self, value: Any) -> Any:
+        """Evaluate intrinsics in `value` against what was provisioned."""
+        if self.resolver is None:
+            raise RuntimeError("nothing was provisioned yet")
+        return self.resolver.resolve(value)
