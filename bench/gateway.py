@@ -123,7 +123,7 @@ def main() -> int:
         token = sign_in(stack.outputs, "bench@example.com", "Bench-Passw0rd-1")["IdToken"]
         latency = added_latency(stack, token)
         cold = cold_and_warm(stack, token)
-        code = {p.code.describe() for p in stack.functions.pools.values()}
+        code = {"sam build" if p.code.built else "src/" for p in stack.functions.pools.values()}
     print(f"Gateway added latency: {ROUNDS} interleaved requests per route, same warm worker")
     print(f"  functions run from: {', '.join(sorted(code))}")
     print(f"{'route':10} {'through gateway p50/p99':>24} {'direct p50/p99':>17} {'added p50':>10}")
