@@ -24,9 +24,10 @@ from app.devstack.dax.endpoint import LocalDax
 from app.devstack.edge.origin import site_app
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.event_sources.checkpoints import CheckpointStore
-from app.devstack.event_sources.dynamodb_streams import StreamPump, StreamSubscription
+from app.devstack.event_sources.dynamodb_streams import StreamPump
+from app.devstack.event_sources.mappings import event_source_mappings
 from app.devstack.event_sources.polling import Pollable, PumpThread
-from app.devstack.event_sources.s3_notifications import S3EventPump, S3Subscription
+from app.devstack.event_sources.s3_notifications import S3EventPump
 from app.devstack.functions.service import LocalLambda
 from app.devstack.gateway.app import LocalApiGateway
 from app.devstack.gateway.authorizer import CognitoAuthorizers
@@ -203,40 +204,13 @@ class LocalStack:
 
     def _event_sources(self) -> None:
         """A poller per event source in the template, invoking its function's workers."""
-        streams, sqs = self.client("dynamodbstreams"), self.client("sqs")
-        for source in self.provisioned.stream_sources:
-            props = source.properties
-            on_failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
-            subscription = StreamSubscription(
-                function_name=self.provisioned.functions[source.function].name,
-                stream_arn=props["Stream"],
-                handler=self.functions.handler(source.function),
-                batch_size=int(props.get("BatchSize", 100)),
-                starting_position=props.get("StartingPosition", "LATEST"),
-                filters=[
-                    json.loads(f["Pattern"])
-                    for f in props.get("FilterCriteria", {}).get("Filters", [])
-                ],
-                report_batch_item_failures="ReportBatchItemFailures"
-                in props.get("FunctionResponseTypes", []),
-                maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
-                bisect_on_error=bool(props.get("BisectBatchOnFunctionError", False)),
-                on_failure_queue_url=self.provisioned.queue_urls.get(on_failure or ""),
-                source=f"{source.function}/{source.event}",
-            )
-            pump = StreamPump(subscription, streams, sqs, self.checkpoints)
-            pump.attach()
-            self.stream_pumps.setdefault(source.function, []).append(pump)
-        for s3_source in self.provisioned.s3_sources:
-            s3_subscription = S3Subscription(
-                self.provisioned.functions[s3_source.function].name,
-                s3_source.queue_url,
-                self.functions.handler(s3_source.function),
-                source=f"{s3_source.function}/{s3_source.event}",
-            )
-            self.s3_pumps.setdefault(s3_source.function, []).append(
-                S3EventPump(s3_subscription, sqs, self.checkpoints)
-            )
+        self.stream_pumps, self.s3_pumps = event_source_mappings(
+            self.provisioned,
+            self.functions,
+            self.client("dynamodbstreams"),
+            self.client("sqs"),
+            self.checkpoints,
+        )
 
     def start_polling(self) -> None:
         """Deliver events continuously from now on (make run; tests drain by hand)."""

@@ -9,7 +9,6 @@ the response back. Every refusal is the API's gateway response of the right type
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from app.devstack.gateway.events import (
     proxy_event,
     read_response,
 )
+from app.devstack.gateway.requests import event_size, forwarded, preflight, read_body
 from app.devstack.gateway.responses import render
 from app.devstack.gateway.routing import Router
 from app.devstack.gateway.spec import ApiSpec, Route
@@ -140,14 +140,14 @@ class LocalApiGateway:
             "apiId": self.spec.api_id,
             "domainName": self._domain_name,
         }
-        body = await _read_body(receive, MAX_PAYLOAD_BYTES)
+        body = await read_body(receive, MAX_PAYLOAD_BYTES)
         if body is None:
             return self._error("REQUEST_TOO_LARGE", "Request Too Long", context, headers)
         match = self._router.match(method, path)
         if match is None:
-            cors = self._preflight(method)
+            cors = preflight(self.spec.cors) if method == "OPTIONS" else None
             if cors is not None:
-                return cors
+                return Reply(200, cors, b"{}")
             return self._error(
                 "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", context, headers
             )
@@ -185,7 +185,7 @@ class LocalApiGateway:
             method=method,
             raw_path=path,
             query_string=scope.get("query_string", b"").decode("latin-1"),
-            headers=_forwarded(headers, scope, self._scheme),
+            headers=forwarded(headers, scope, self._scheme),
             body=body,
             source_ip=(scope.get("client") or ("127.0.0.1", 0))[0],
             domain_name=self._domain_name,
@@ -230,7 +230,7 @@ class LocalApiGateway:
     ) -> Reply:
         """The Lambda proxy integration: invoke, then read the response as API Gateway does."""
         if len(event.get("body") or "") > MAX_INVOKE_PAYLOAD_BYTES // 2 and (
-            _event_size(event) > MAX_INVOKE_PAYLOAD_BYTES
+            event_size(event) > MAX_INVOKE_PAYLOAD_BYTES
         ):
             # Lambda refuses the invoke; API Gateway answers 500 (Lambda developer guide).
             return self._error("DEFAULT_5XX", "Internal server error", context, headers, 500)
@@ -254,60 +254,6 @@ class LocalApiGateway:
             return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
         return Reply(response.status, response.headers, response.body, route.function)
 
-    def _preflight(self, method: str) -> Reply | None:
-        """The API's Cors setting answers OPTIONS where no route does (SAM adds those methods)."""
-        if method != "OPTIONS" or not self.spec.cors:
-            return None
-        names = {
-            "AllowOrigin": "Access-Control-Allow-Origin",
-            "AllowMethods": "Access-Control-Allow-Methods",
-            "AllowHeaders": "Access-Control-Allow-Headers",
-            "MaxAge": "Access-Control-Max-Age",
-        }
-        sent = [
-            (header, str(self.spec.cors[key]).strip("'"))
-            for key, header in names.items()
-            if key in self.spec.cors
-        ]
-        if str(self.spec.cors.get("AllowCredentials", "")).lower() == "true":
-            sent.append(("Access-Control-Allow-Credentials", "true"))
-        return Reply(200, [*sent, ("Content-Type", "application/json")], b"{}")
-
     def close(self) -> None:
         """Stop taking invocations."""
         self._executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _event_size(event: dict[str, Any]) -> int:
-    return len(json.dumps(event, separators=(",", ":")).encode())
-
-
-def _forwarded(headers: list[tuple[str, str]], scope: Scope, scheme: str) -> list[tuple[str, str]]:
-    """The request headers as API Gateway passes them: X-Forwarded-* set by the gateway."""
-    client = (scope.get("client") or ("127.0.0.1", 0))[0]
-    server_port = str((scope.get("server") or ("127.0.0.1", 80))[1])
-    forwarded_for = next((v for k, v in headers if k.lower() == "x-forwarded-for"), None)
-    kept = [(k, v) for k, v in headers if not k.lower().startswith("x-forwarded-")]
-    return [
-        *kept,
-        ("x-forwarded-for", f"{forwarded_for}, {client}" if forwarded_for else client),
-        ("x-forwarded-port", server_port),
-        ("x-forwarded-proto", scheme),
-    ]
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or None past `limit` bytes."""
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
