@@ -30,7 +30,6 @@ from bench.harness import (
     local_stack,
     median,
     percentile,
-    serve_gateway,
     unthrottled,
 )
 
@@ -59,7 +58,7 @@ def added_latency(stack: LocalStack, token: str) -> dict[str, dict[str, list[flo
     headers = {"Authorization": f"Bearer {token}"}
     routes = {"/health": ("TodosFunction", {}), "/todos": ("TodosFunction", headers)}
     results: dict[str, dict[str, list[float]]] = {}
-    with serve_gateway(stack, spec, capturing) as url, closing(RawHttp(url)) as http:
+    with stack.another_gateway(spec, capturing) as url, closing(RawHttp(url)) as http:
         for path, (function, route_headers) in routes.items():
             assert http.get(f"{path}?fresh=capture", route_headers)[0] == 200
             event = captured[path]
@@ -92,7 +91,7 @@ def cold_and_warm(stack: LocalStack, token: str) -> dict[str, tuple[float, float
     spec = unthrottled(stack.gateway.spec, cache=False)
     timings: dict[str, tuple[float, float]] = {}
     with (
-        serve_gateway(stack, spec, stack.functions.invoke) as url,
+        stack.another_gateway(spec, stack.functions.invoke) as url,
         httpx.Client(base_url=url) as http,
     ):
         for function, path in api.items():

@@ -16,12 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
 from app.devstack.console import Console
 from app.devstack.emulators.process import Emulator
-from app.devstack.gateway.app import Invoke, LocalApiGateway
-from app.devstack.gateway.authorizer import CognitoAuthorizers
 from app.devstack.gateway.spec import ApiSpec, MethodSetting
 from app.devstack.ports import free_port
 from app.devstack.provisioning.intrinsics import load_template
@@ -83,23 +80,6 @@ def unthrottled(spec: ApiSpec, *, cache: bool = True) -> ApiSpec:
         stage_setting=lifted(spec.stage_setting),
         method_settings={key: lifted(s) for key, s in spec.method_settings.items()},
     )
-
-
-@contextmanager
-def serve_gateway(stack: LocalStack, spec: ApiSpec, invoke: Invoke) -> Iterator[str]:
-    """A gateway for `spec` in front of `invoke`, served over HTTP; yields its stage URL."""
-    port = free_port()
-    gateway = LocalApiGateway(
-        spec,
-        invoke,
-        CognitoAuthorizers(CognitoTokenVerifier(stack.jwks_url)),
-        domain_name=f"127.0.0.1:{port}",
-    )
-    try:
-        with serving_in_thread(gateway, port) as url:
-            yield f"{url}/{spec.stage}/"
-    finally:
-        gateway.close()
 
 
 class RawHttp:

@@ -15,7 +15,7 @@ import httpx
 
 from app.devstack.cognito.users import sign_in
 from app.devstack.functions.service import LocalLambda
-from bench.harness import local_stack, median, percentile, serve_gateway, unthrottled
+from bench.harness import local_stack, median, percentile, unthrottled
 
 READS = 1000
 TODOS = 20
@@ -68,8 +68,8 @@ def main() -> int:
             token = sign_in(stack.outputs, "bench@example.com", "Bench-Passw0rd-1")["IdToken"]
             log = stack.config.state_dir / "emulator.log"
             with (
-                serve_gateway(stack, spec, cached.invoke) as cached_url,
-                serve_gateway(stack, spec, plain.invoke) as plain_url,
+                stack.another_gateway(spec, cached.invoke) as cached_url,
+                stack.another_gateway(spec, plain.invoke) as plain_url,
             ):
                 # Written through the uncached workers: the cached ones' reader is not a recent
                 # writer, so its reads are served from the cache, as another device's would be.

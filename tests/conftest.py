@@ -32,6 +32,8 @@ from app.settings import (
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTS = REPO_ROOT / "events"
 TEST_PASSWORD = "Test-Passw0rd-123"
+# Each handler module reads its settings once, through one of these cached readers.
+SETTINGS = (get_settings, get_site_settings, get_welcome_settings, get_photo_settings)
 API_FUNCTIONS = ("TodosFunction", "StorageFunction", "PostsFunction", "SubscriptionsFunction")
 
 # A developer's real AWS credentials or profile can never be used by a test (chalice's pattern).
@@ -91,23 +93,13 @@ class LocalAws:
         saved = dict(os.environ)
         os.environ.update(environment)
         try:
-            for cached in (
-                get_settings,
-                get_site_settings,
-                get_welcome_settings,
-                get_photo_settings,
-            ):
+            for cached in SETTINGS:
                 cached.cache_clear()
             return importlib.reload(importlib.import_module(module))
         finally:
             os.environ.clear()
             os.environ.update(saved)
-            for cached in (
-                get_settings,
-                get_site_settings,
-                get_welcome_settings,
-                get_photo_settings,
-            ):
+            for cached in SETTINGS:
                 cached.cache_clear()
 
     def invocations(self) -> dict[str, int]:

@@ -1,5 +1,5 @@
-"""Gateways for tests that need an unusual stage: the template's own routes and authorizer, in
-front of functions run in the test process or made to fail (the usual stage is the session's)."""
+"""Functions run in the test process, for tests that must look inside one or make it fail, behind
+another stage of the stack's API (LocalStack.another_gateway)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,12 @@ import asyncio
 import dataclasses
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
-from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.functions.pool import Invocation
-from app.devstack.gateway.app import Invoke, LocalApiGateway
-from app.devstack.gateway.authorizer import CognitoAuthorizers
-from app.devstack.gateway.spec import ApiSpec
-from app.devstack.ports import free_port
-from app.devstack.serving import serving_in_thread
-from app.devstack.stack import LocalStack
+from app.devstack.gateway.app import Invoke
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -79,20 +72,3 @@ class InProcess:
         """Stop the thread and close its loop."""
         self._thread.shutdown(wait=True)
         self._loop.close()
-
-
-@contextmanager
-def serve_gateway(stack: LocalStack, invoke: Invoke, spec: ApiSpec | None = None) -> Iterator[str]:
-    """A gateway for the stack's API (or `spec`) in front of `invoke`; yields its stage URL."""
-    port = free_port()
-    gateway = LocalApiGateway(
-        spec or stack.gateway.spec,
-        invoke,
-        CognitoAuthorizers(CognitoTokenVerifier(stack.jwks_url)),
-        domain_name=f"127.0.0.1:{port}",
-    )
-    try:
-        with serving_in_thread(gateway, port) as url:
-            yield f"{url}/{gateway.spec.stage}/"
-    finally:
-        gateway.close()

@@ -16,7 +16,7 @@ import pytest
 
 from app.devstack.gateway.spec import ApiSpec
 from tests.conftest import LocalAws, SignedIn
-from tests.gateways import InProcess, serve_gateway
+from tests.gateways import InProcess
 
 PROBLEM = "application/problem+json"
 
@@ -156,7 +156,7 @@ def test_the_leak_test_catches_a_cache_key_without_authorization(
     stack = local_aws.stack
     planted = without_authorization_in_the_key(stack.gateway.spec, "/todos")
     with (
-        serve_gateway(stack, stack.functions.invoke, planted) as url,
+        stack.another_gateway(planted, stack.functions.invoke) as url,
         pytest.raises(AssertionError, match="was served"),
     ):
         assert_callers_stay_apart(url, sign_up(), sign_up())
@@ -211,7 +211,7 @@ def test_the_poisoning_test_catches_a_cache_key_without_if_none_match(
         for route in stack.gateway.spec.routes
     ]
     planted = dataclasses.replace(stack.gateway.spec, routes=routes)
-    with serve_gateway(stack, stack.functions.invoke, planted) as url:
+    with stack.another_gateway(planted, stack.functions.invoke) as url:
         clean = poison_then_read(url, f"/posts/{published}")
     assert clean.status_code == 304  # an empty answer, served to everyone for the TTL
 
@@ -243,7 +243,7 @@ def test_events_have_the_shape_api_gateway_sends(
     invoke = InProcess({"TodosFunction": echo, "PostsFunction": echo})
     with (
         closing(invoke),
-        serve_gateway(local_aws.stack, invoke) as url,
+        local_aws.stack.another_gateway(local_aws.stack.gateway.spec, invoke) as url,
         httpx.Client(base_url=url, timeout=30) as http,
     ):
         event = http.get(
@@ -292,7 +292,10 @@ def test_a_function_error_or_a_malformed_response_is_a_502(
         return {"statusCode": 200, "body": {"not": "a string"}}
 
     invoke = InProcess({"TodosFunction": crashing, "PostsFunction": malformed})
-    with closing(invoke), serve_gateway(local_aws.stack, invoke) as url:
+    with (
+        closing(invoke),
+        local_aws.stack.another_gateway(local_aws.stack.gateway.spec, invoke) as url,
+    ):
         for response in (httpx.get(f"{url}health"), httpx.get(f"{url}posts")):
             assert response.status_code == 502
             assert response.headers["content-type"] == PROBLEM

@@ -18,7 +18,7 @@ from app.devstack.event_sources.dynamodb_streams import StreamPump
 from app.devstack.event_sources.s3_notifications import S3EventPump
 from app.devstack.ports import free_ports
 from tests.conftest import EVENTS, LocalAws, SignedIn
-from tests.gateways import InProcess, serve_gateway
+from tests.gateways import InProcess
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_with_the_blog_down_uploads_are_refused_and_nothing_is_written(
     before = client.get(f"/posts/{slug}/photos").json()["items"]
     with (
         closing(invoke),
-        serve_gateway(stack, invoke) as url,
+        stack.another_gateway(stack.gateway.spec, invoke) as url,
         httpx.Client(base_url=url, timeout=30) as http,
     ):
         refused = http.post(f"/posts/{slug}/photos", headers=author.headers)

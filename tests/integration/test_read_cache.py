@@ -31,7 +31,6 @@ from app.devstack.serving import serving_in_thread
 from app.domain.cursors import CursorCodec
 from app.domain.todos import NewTodo, PageRequest, TodoChanges, TodoService
 from tests.conftest import LocalAws, SignedIn
-from tests.gateways import serve_gateway
 
 QUERY_TTL_MS = 1500
 
@@ -69,7 +68,9 @@ def cached(local_aws: LocalAws, tmp_path_factory: pytest.TempPathFactory) -> Ite
     try:
         with ExitStack() as running:
             running.enter_context(serving_in_thread(dax, port))
-            urls = [running.enter_context(serve_gateway(stack, f.invoke, spec)) for f in (one, two)]
+            urls = [
+                running.enter_context(stack.another_gateway(spec, f.invoke)) for f in (one, two)
+            ]
             clients = [running.enter_context(httpx.Client(base_url=u, timeout=30)) for u in urls]
             yield Cached(clients[0], clients[1], dax)
     finally:

@@ -265,6 +265,16 @@ def cached_routes(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, A
     return cached
 
 
+def cache_keys(event: dict[str, Any]) -> set[str]:
+    """The request parameters an API event marks as cache keys."""
+    return {
+        name
+        for parameter in event.get("RequestParameters", [])
+        for name, options in parameter.items()
+        if options.get("Caching")
+    }
+
+
 def test_only_get_routes_are_cached_and_the_default_is_off(template: dict[str, Any]) -> None:
     api = template["Resources"]["Api"]["Properties"]
     assert api["CacheClusterEnabled"] is True
@@ -289,13 +299,7 @@ def test_every_cached_private_route_keys_on_the_caller_path_and_query(
         for method, operation in operations.items()
     }
     for route, setting in cached_routes(template).items():
-        event = api_events(template)[route]
-        keys = {
-            name
-            for parameter in event.get("RequestParameters", [])
-            for name, options in parameter.items()
-            if options.get("Caching")
-        }
+        keys = cache_keys(api_events(template)[route])
         private = route not in public_routes()
         if private:
             assert "method.request.header.Authorization" in keys, route
@@ -330,13 +334,7 @@ def test_cache_invalidation_requires_authorization(template: dict[str, Any]) -> 
 def test_every_cached_route_keys_on_if_none_match(template: dict[str, Any]) -> None:
     """A 304 is cached like any answer: only callers who sent the same validator may get it."""
     for route in cached_routes(template):
-        event = api_events(template)[route]
-        keys = {
-            name
-            for parameter in event.get("RequestParameters", [])
-            for name, options in parameter.items()
-            if options.get("Caching")
-        }
+        keys = cache_keys(api_events(template)[route])
         assert "method.request.header.If-None-Match" in keys, route
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +31,15 @@ from app.devstack.event_sources.mappings import event_source_mappings
 from app.devstack.event_sources.polling import Pollable, PumpThread
 from app.devstack.event_sources.s3_notifications import S3EventPump
 from app.devstack.functions.service import LocalLambda
-from app.devstack.gateway.app import LocalApiGateway
+from app.devstack.gateway.app import Invoke, LocalApiGateway
 from app.devstack.gateway.authorizer import CognitoAuthorizers
-from app.devstack.gateway.spec import build_api_spec
+from app.devstack.gateway.spec import ApiSpec, build_api_spec
+from app.devstack.ports import free_port
 from app.devstack.provisioning.intrinsics import load_template
 from app.devstack.provisioning.model import FunctionSpec, Provisioned
 from app.devstack.provisioning.provision import Provisioner
 from app.devstack.provisioning.serverless import API_ENDPOINT, DISTRIBUTION_ENDPOINT
+from app.devstack.serving import serving_in_thread
 from app.site.pages import STATIC
 
 USER_FILES_BUCKET = "UserFilesBucket"  # lives in the IAM-enforcing emulator
@@ -185,15 +189,34 @@ class LocalStack:
         return local
 
     def _gateway(self) -> LocalApiGateway:
-        spec = build_api_spec(self.provisioned, API)
+        return self.gateway_for(
+            build_api_spec(self.provisioned, API),
+            self.functions.invoke,
+            self.config.gateway_url.split("://", 1)[1],
+        )
+
+    def gateway_for(self, spec: ApiSpec, invoke: Invoke, domain_name: str) -> LocalApiGateway:
+        """A gateway with this stack's authorizer in front of `invoke`."""
         return LocalApiGateway(
             spec,
-            self.functions.invoke,
+            invoke,
             CognitoAuthorizers(CognitoTokenVerifier(self.jwks_url)),
-            domain_name=self.config.gateway_url.split("://", 1)[1],
+            domain_name=domain_name,
             scheme=self.config.scheme,
             log=self.console.request,
         )
+
+    @contextmanager
+    def another_gateway(self, spec: ApiSpec, invoke: Invoke) -> Iterator[str]:
+        """Serve another stage of this stack's API (another spec, or other functions behind it)
+        on a free port, as tests and benchmarks need; yields its stage URL."""
+        port = free_port()
+        gateway = self.gateway_for(spec, invoke, f"127.0.0.1:{port}")
+        try:
+            with serving_in_thread(gateway, port) as url:
+                yield f"{url}/{spec.stage}/"
+        finally:
+            gateway.close()
 
     def client(self, service: str) -> Any:
         return boto3.session.Session(
