@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from app.devstack.gateway.authorizer import claims_as_strings
+from app.devstack.cognito.tokens import TokenRejected
+from app.devstack.gateway.authorizer import CognitoAuthorizers, Denied, claims_as_strings
 from app.devstack.gateway.cache import CachedResponse, StageCache, cache_key
 from app.devstack.gateway.events import MalformedResponse, read_response
 from app.devstack.gateway.routing import Router
-from app.devstack.gateway.spec import Route
+from app.devstack.gateway.spec import CognitoAuthorizer, Route
 from app.devstack.gateway.throttling import TokenBucket
 
 
@@ -173,3 +174,57 @@ def test_claims_reach_the_function_as_strings() -> None:
         "iat": "Tue Apr 04 17:39:39 UTC 2023",
         "cognito:groups": "authors,admins",
     }
+
+
+class CountingVerifier:
+    """Stands in for the JWKS check: every token is valid, with these claims; counts calls."""
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+        self.calls = 0
+
+    def verify(self, token: str, issuers: Any, *, token_use: str | None = "id") -> dict[str, Any]:  # noqa: S107
+        self.calls += 1
+        if token == "expired":
+            raise TokenRejected("token has expired")
+        return {**self.claims, "token_use": token_use}
+
+
+def authorizer(**options: Any) -> CognitoAuthorizer:
+    return CognitoAuthorizer("Cognito", ("us-east-1_pool",), "us-east-1", **options)
+
+
+def test_a_tokens_result_is_cached_for_the_ttl_and_never_past_its_expiry() -> None:
+    now = [1000.0]
+    verifier = CountingVerifier({"sub": "u", "exp": 1400, "aud": "client"})
+    authorizers = CognitoAuthorizers(verifier, clock=lambda: now[0])  # type: ignore[arg-type]
+    for _ in range(3):
+        assert authorizers.authorize(authorizer(), (), "Bearer t")["sub"] == "u"
+    assert verifier.calls == 1
+    now[0] += 301  # past ReauthorizeEvery (300 s)
+    authorizers.authorize(authorizer(), (), "t")
+    assert verifier.calls == 2
+    now[0] = 1399.0
+    authorizers.authorize(authorizer(), (), "t")
+    assert verifier.calls == 2  # still cached, inside both the TTL and the token's life
+    now[0] = 1400.0
+    authorizers.authorize(authorizer(), (), "t")
+    assert verifier.calls == 3  # the token expired: checked again (and the real check refuses it)
+
+
+def test_refusals_validation_expression_and_scopes() -> None:
+    verifier = CountingVerifier({"sub": "u", "exp": 10**10, "aud": "mobile", "scope": "todos/read"})
+    authorizers = CognitoAuthorizers(verifier)  # type: ignore[arg-type]
+    with pytest.raises(Denied, match="Unauthorized") as missing:
+        authorizers.authorize(authorizer(), (), None)
+    assert missing.value.response_type == "UNAUTHORIZED"
+    with pytest.raises(Denied, match="has expired"):
+        authorizers.authorize(authorizer(), (), "Bearer expired")
+    assert authorizers.authorize(authorizer(audience_pattern="mob.*"), (), "a")["aud"] == "mobile"
+    with pytest.raises(Denied):
+        authorizers.authorize(authorizer(audience_pattern="web"), (), "b")
+    granted = authorizers.authorize(authorizer(), ("todos/read",), "c")
+    assert granted["token_use"] == "access"  # with scopes, an access token is required
+    with pytest.raises(Denied) as scoped:
+        authorizers.authorize(authorizer(), ("todos/write",), "d")
+    assert scoped.value.response_type == "ACCESS_DENIED"

@@ -44,8 +44,13 @@ class Console:
         self.line(f"[{step}] {message}")
 
     def invocation(self, invocation: Invocation) -> None:
-        """Lambda's REPORT line for one invocation, after the function's name."""
+        """Lambda's REPORT line for one invocation, after the function's name; for a failed one,
+        what failed too (the traceback is in the function's log)."""
         self.line(f"{invocation.function:<22} {invocation.report().replace(chr(9), '  ')}")
+        if not invocation.ok and invocation.error:
+            error = invocation.error
+            message = str(error.get("errorMessage", ""))[:300]
+            self.line(f"{'':22} {error.get('errorType')}: {message} (see its log)")
 
     def request(self, text: str) -> None:
         """One line per request the gateway answered."""
