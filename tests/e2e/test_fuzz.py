@@ -1,6 +1,7 @@
 """A fuzzed contract: schemathesis against `make run`'s stack and its own OpenAPI spec.
 
-Authenticated as an author, so private and author-only operations are exercised too. Fails on
+Authenticated as an author, so private and author-only operations are exercised too; half the
+path parameters are hostile (fuzz_hooks.py). Fails on
 any server error, response that breaks the spec (schema, status code, content type, headers),
 schema-violating input that is accepted, or fewer requests than the floor.
 """
@@ -33,8 +34,8 @@ CHECKS = (
     "use_after_free",
     "ensure_resource_availability",
 )
-MIN_REQUESTS = 2000
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))  # per operation and phase
+MIN_REQUESTS = 5000
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))  # per operation and phase
 SEED = os.environ.get("FUZZ_SEED", "20261127")  # fixed: CI runs are repeatable; vary it locally
 REPORTS = REPO_ROOT / "test-artifacts" / "fuzz"
 
@@ -77,6 +78,12 @@ def test_fuzzed_contract_has_no_failures(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             timeout=900,
+            # Hostile path parameters (tests/e2e/fuzz_hooks.py), importable from the repo root.
+            env={
+                **os.environ,
+                "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks",
+                "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "src")]),
+            },
             check=False,
         )
         served = _served(api_log) - served_before

@@ -151,6 +151,35 @@ def test_list_pages_newest_first_and_filters_by_done(client: httpx.Client, alice
     assert open_ids == [t["id"] for t in reversed(created) if not t["done"]]
 
 
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+@pytest.mark.parametrize(
+    ("todo_id", "code"),
+    [
+        ("%23writes", "not_found"),
+        ("%23", "not_found"),
+        ("%2523writes", "not_found"),
+        ("0", "not_found"),
+        ("%E2%80%AE", "not_found"),
+        ("x" * 300, "not_found"),
+        # The event's `path` is decoded, so the app sees /todos/a/b, which no route serves.
+        ("a%2Fb", "route_not_found"),
+    ],
+)
+def test_internal_rows_and_malformed_ids_are_not_found(
+    client: httpx.Client, alice: SignedIn, method: str, todo_id: str, code: str
+) -> None:
+    """The read cache's write-marker row (`#writes`) shares the owner's partition: an id from
+    the path must never reach it, or any other row that is not a to-do."""
+    create(client, alice)  # writes the marker
+    headers = {**alice.headers, "If-Match": "*"} if method != "GET" else alice.headers
+    body = {"title": "x"} if method == "PATCH" else None
+    response = client.request(method, f"/todos/{todo_id}", json=body, headers=headers)
+    assert_problem(response, 404, code)
+    listing = client.get("/todos", params={"fresh": "1"}, headers=alice.headers)
+    assert listing.status_code == 200
+    assert len(listing.json()["items"]) == 1
+
+
 def test_users_are_isolated(client: httpx.Client, alice: SignedIn, bob: SignedIn) -> None:
     secret = create(client, alice, title="alice's secret")
     create(client, alice, title="another")
@@ -277,6 +306,16 @@ def test_unknown_route_and_method_are_problems_from_the_gateway(
     assert_problem(client.put("/todos", headers=alice.headers), 404, "route_not_found")
     assert_problem(client.delete("/todos", headers=alice.headers), 404, "route_not_found")
     assert local_aws.invocations() == before
+
+
+@pytest.mark.parametrize("path", ["/todos/", "/posts/hello%2F", "/posts/%2F"])
+def test_a_trailing_slash_is_404_never_a_redirect(
+    client: httpx.Client, alice: SignedIn, path: str
+) -> None:
+    """The event's `path` is decoded, so an id ending in `%2F` reaches the app with a trailing
+    slash; the app answers no route there rather than redirecting to a URL it guessed."""
+    response = client.get(path, headers=alice.headers, follow_redirects=False)
+    assert_problem(response, 404, "route_not_found")
 
 
 def test_health_needs_no_token(client: httpx.Client) -> None:

@@ -58,14 +58,14 @@ class InMemoryTodoRepository:
 
 
 class SequentialIds:
-    """Ids that sort in creation order: 0001, 0002, ..."""
+    """ULID-shaped ids that sort in creation order: 00...01, 00...02, ..."""
 
     def __init__(self) -> None:
         self.count = 0
 
     def new_id(self) -> str:
         self.count += 1
-        return f"{self.count:04d}"
+        return f"{self.count:026d}"
 
 
 class StepClock:

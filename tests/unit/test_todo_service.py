@@ -41,6 +41,25 @@ def test_another_owners_todo_is_not_found(service: TodoService) -> None:
         service.delete(BOB, todo.id)
 
 
+@pytest.mark.parametrize(
+    "todo_id", ["#writes", "", "0" * 25, "0" * 27, "8" + "0" * 25, "0" * 25 + "U"]
+)
+def test_an_id_not_shaped_like_a_ulid_is_never_looked_up(
+    service: TodoService, repo: InMemoryTodoRepository, todo_id: str
+) -> None:
+    """Even a row stored under such an id (an internal one) is unreachable through the service."""
+    service.create(ALICE, NewTodo(title="a"))
+    stored = next(iter(repo.items.values()))
+    repo.items[(ALICE, todo_id)] = stored
+    with pytest.raises(NotFound):
+        service.get(ALICE, todo_id)
+    with pytest.raises(NotFound):
+        service.update(ALICE, todo_id, TodoChanges(done=True, fields=frozenset({"done"})))
+    with pytest.raises(NotFound):
+        service.delete(ALICE, todo_id)
+    assert repo.items[(ALICE, todo_id)] == stored
+
+
 def test_update_changes_only_given_fields_and_bumps_version(service: TodoService) -> None:
     todo = service.create(ALICE, NewTodo(title="a", notes="n", due_date=dt.date(2026, 1, 2)))
     updated = service.update(

@@ -55,7 +55,8 @@ class WriteMarker(Model):
     written_at_ms = NumberAttribute(attr_name="writtenAt")
 
 
-MARKER_ID = "#writes"  # '#' sorts before the ULID alphabet, so to-do queries never see it
+INTERNAL_PREFIX = "#"  # rows in an owner's partition that are not to-dos; no to-do id has it
+MARKER_ID = "#writes"  # starts with INTERNAL_PREFIX, which sorts before the ULID alphabet
 FIRST_TODO_ID = "0"
 
 
@@ -180,6 +181,8 @@ class DynamoTodoRepository:
 
     def delete(self, owner_id: str, todo_id: str, *, expected_version: int | None) -> bool:
         """Delete if present (and at `expected_version`); False when absent."""
+        if todo_id.startswith(INTERNAL_PREFIX):
+            return False
         self._mark_write(owner_id)
         model = self._table.todos
         condition = model.id.exists()
@@ -198,6 +201,8 @@ class DynamoTodoRepository:
     def _get(
         self, table: TodoTable, owner_id: str, todo_id: str, *, consistent: bool
     ) -> Todo | None:
+        if todo_id.startswith(INTERNAL_PREFIX):
+            return None  # defence in depth: the service already refuses ids that are not ULIDs
         with translated_errors():
             try:
                 item = table.todos.get(owner_id, todo_id, consistent_read=consistent)

@@ -30,6 +30,9 @@ def create_app(container: Container) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        # No route ends with "/": a trailing slash (or an id ending in an encoded one, which the
+        # event's decoded `path` turns into a slash) is a 404, not a 307 to a guessed URL.
+        redirect_slashes=False,
     )
     app.state.container = container
     install_error_handlers(app)

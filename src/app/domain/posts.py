@@ -115,15 +115,15 @@ class PostService:
         return post
 
     def get(self, slug: str) -> Post:
-        """The post, or NotFound."""
-        post = self._repo.get(slug)
+        """The post, or NotFound (without a lookup for what cannot be a slug)."""
+        post = self._repo.get(slug) if is_valid_slug(slug) else None
         if post is None:
             raise NotFound(slug)
         return post
 
     def exists(self, slug: str) -> bool:
         """True when a post with this slug is published (the photos service asks)."""
-        return self._repo.get(slug) is not None
+        return is_valid_slug(slug) and self._repo.get(slug) is not None
 
     def list(self, *, limit: int, cursor: str | None = None) -> PostPage:
         """Newest first."""
@@ -157,7 +157,9 @@ class PostService:
     def remove(self, author: Caller, slug: str, *, expected_version: int | None) -> None:
         """Delete a post (NotFound, VersionConflict)."""
         _require_author(author)
-        if not self._repo.delete(slug, expected_version=expected_version):
+        if not is_valid_slug(slug) or not self._repo.delete(
+            slug, expected_version=expected_version
+        ):
             raise NotFound(slug)
 
 

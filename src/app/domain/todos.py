@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -15,6 +16,16 @@ NOTES_MAX: Final = 2000
 LIST_LIMIT_MAX: Final = 100
 LIST_LIMIT_DEFAULT: Final = 50
 _UNCONDITIONAL_RETRIES: Final = 3
+# A to-do id is a ULID (26 characters of Crockford's base32, what the id generator makes). An id
+# of any other shape names no to-do and is never looked up: the owner's partition also holds
+# rows that are not to-dos (the read cache's write marker), and no id from a URL may reach them.
+TODO_ID_PATTERN: Final = r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
+_TODO_ID = re.compile(TODO_ID_PATTERN)
+
+
+def is_todo_id(value: str) -> bool:
+    """True for ids of the shape the service gives to-dos."""
+    return _TODO_ID.fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +136,8 @@ class TodoService:
 
     def get(self, owner_id: str, todo_id: str) -> Todo:
         """Return the owner's to-do or raise NotFound."""
+        if not is_todo_id(todo_id):
+            raise NotFound(todo_id)
         todo = self._repo.get(owner_id, todo_id)
         if todo is None:
             raise NotFound(todo_id)
@@ -174,6 +187,8 @@ class TodoService:
 
     def delete(self, owner_id: str, todo_id: str, *, expected_version: int | None = None) -> None:
         """Delete the owner's to-do; NotFound if absent, VersionConflict if stale."""
+        if not is_todo_id(todo_id):
+            raise NotFound(todo_id)
         if expected_version is None:
             if not self._repo.delete(owner_id, todo_id, expected_version=None):
                 raise NotFound(todo_id)
