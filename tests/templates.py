@@ -40,6 +40,15 @@ def translate(template: dict[str, Any], region: str = "us-east-1") -> dict[str, 
     return result
 
 
+def flat_routes(routes: list[Any]) -> list[Any]:
+    """An app's routes, with FastAPI's included routers opened (their routes hold full paths)."""
+    flat = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        flat += flat_routes(included.routes) if included is not None else [route]
+    return flat
+
+
 def main(argv: list[str]) -> int:
     """Print the translated template as JSON (for cfn-lint)."""
     path = Path(argv[1]) if len(argv) > 1 else TEMPLATE

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, Route, sync_playwright
 
 from tests.conftest import REPO_ROOT
 from tests.e2e.running import local_stack
@@ -181,3 +181,42 @@ def test_the_subscribe_form_sends_exactly_one_welcome(
     assert "Subject: Welcome to MyBlog.com" in outbox
     assert "--- text ---" in outbox
     assert "--- html ---" in outbox
+
+
+@pytest.mark.parametrize("where", ["ApiUrl", "SiteUrl"])
+def test_the_api_docs_render_offline_from_one_origin(
+    stack: tuple[dict[str, str], Path], page: Page, where: str
+) -> None:
+    """Swagger UI renders every operation with every other origin unreachable, as on a laptop
+    without internet: the page, its script, stylesheet and the spec all come from the API."""
+    outputs, _ = stack
+    docs = outputs["ApiUrl"] + "docs" if where == "ApiUrl" else outputs["SiteUrl"] + "api/docs"
+    origin = "/".join(docs.split("/")[:3])
+    elsewhere: list[str] = []
+
+    def offline(route: Route) -> None:
+        if route.request.url.startswith(origin) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    page.route("**/*", offline)
+    page.goto(docs)
+    page.locator(".opblock").first.wait_for(timeout=15_000)
+    operations = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/todos/{todo_id}" in operations
+    assert "/posts/{slug}/photos" in operations
+    # "Try it out" reaches the API beside the spec (servers: "."), under either prefix.
+    health = page.locator(".opblock", has_text="/health").first
+    health.locator(".opblock-summary").click()
+    health.get_by_role("button", name="Try it out").click()
+    health.get_by_role("button", name="Execute").click()
+    status = health.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for(timeout=10_000)
+    assert status.inner_text().strip() == "200"
+    assert (
+        health.locator(".request-url pre").inner_text().strip() == docs[: -len("docs")] + "health"
+    )
+    assert elsewhere == []
+    page.screenshot(path=SHOTS / f"api-docs-{where.lower()}.png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -258,6 +259,41 @@ def test_malformed_json_is_400(client: httpx.Client, alice: SignedIn) -> None:
     assert_problem(response, 400, "malformed_json")
 
 
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"]
+)
+def test_a_json_body_not_sent_as_json_is_415_and_writes_nothing(
+    client: httpx.Client, alice: SignedIn, content_type: str | None
+) -> None:
+    todo = create(client, alice)
+    headers = {**alice.headers, "Content-Type": content_type} if content_type else alice.headers
+    body = b'{"title": "sent as something else"}'
+    created = client.post("/todos", content=body, headers=headers)
+    problem = assert_problem(created, 415, "unsupported_media_type")
+    assert "application/json" in problem["detail"]
+    assert created.headers["accept-post"] == "application/json"
+    patched = client.patch(f"/todos/{todo['id']}", content=body, headers=headers)
+    assert_problem(patched, 415, "unsupported_media_type")
+    assert patched.headers["accept-patch"] == "application/json"
+    listing = client.get("/todos", params={"fresh": "415"}, headers=alice.headers).json()
+    assert [(t["id"], t["title"]) for t in listing["items"]] == [(todo["id"], "t")]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "APPLICATION/JSON", "application/merge-patch+json"],
+)
+def test_json_media_types_with_parameters_or_suffix_are_accepted(
+    client: httpx.Client, alice: SignedIn, content_type: str
+) -> None:
+    response = client.post(
+        "/todos",
+        content=b'{"title": "ok"}',
+        headers={**alice.headers, "Content-Type": content_type},
+    )
+    assert response.status_code == 201, response.text
+
+
 def test_oversize_body_is_413_and_writes_nothing(client: httpx.Client, alice: SignedIn) -> None:
     before = len(client.get("/todos", headers=alice.headers).json()["items"])
     response = client.post(
@@ -332,6 +368,25 @@ def test_openapi_documents_bearer_auth_and_problems(client: httpx.Client) -> Non
     assert create_op["operationId"] == "createTodo"
     assert "application/problem+json" in create_op["responses"]["422"]["content"]
     assert {"HTTPBearer": []} in create_op["security"]
+    assert spec["servers"] == [{"url": ".", "description": "This API, beside its spec"}]
+
+
+def test_docs_name_no_other_origin_and_serve_their_assets(client: httpx.Client) -> None:
     docs = client.get("/docs")
     assert docs.status_code == 200
-    assert "/openapi.json" in docs.text
+    assert "url: 'openapi.json'" in docs.text
+    # No CDN, no third-party favicon (the inline icon's SVG namespace is a name, not a request).
+    assert re.findall(r"https?://(?!www\.w3\.org/2000/svg')", docs.text) == []
+    for name, media_type in [
+        ("swagger-ui-bundle.js", "text/javascript"),
+        ("swagger-ui.css", "text/css"),
+    ]:
+        asset = client.get(f"/docs/assets/{name}")
+        assert asset.status_code == 200
+        assert asset.headers["content-type"].startswith(media_type)
+        assert asset.headers["cache-control"].startswith("public")
+        assert f"docs/assets/{name}" in docs.text
+    for name in ["index.html", "redoc.standalone.js", "%2E%2E"]:
+        assert_problem(client.get(f"/docs/assets/{name}"), 404, "not_found")
+    traversal = client.get("/docs/assets/..%2F..%2Fapp%2Fsettings.py")
+    assert_problem(traversal, 404, "route_not_found")

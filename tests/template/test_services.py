@@ -15,9 +15,14 @@ from app.bootstrap import build_container
 from app.devstack.provisioning.intrinsics import load_template
 from app.settings import SERVICES, Settings
 from tests.template.test_template import api_events, resolved
-from tests.templates import TEMPLATE
+from tests.templates import TEMPLATE, flat_routes
 
-PLATFORM = {("GET", "/health"), ("GET", "/docs"), ("GET", "/openapi.json")}
+PLATFORM = {
+    ("GET", "/health"),
+    ("GET", "/docs"),
+    ("GET", "/docs/assets/{name}"),
+    ("GET", "/openapi.json"),
+}
 DATA_TYPES = {
     "AWS::DynamoDB::Table",
     "AWS::DynamoDB::GlobalTable",
@@ -63,22 +68,13 @@ def service_functions(template: dict[str, Any]) -> dict[str, tuple[str, dict[str
 def app_routes(services: str) -> set[tuple[str, str]]:
     settings = Settings.model_validate({"SERVICES": services, **SERVICE_ENV[services]})
     app = create_app(build_container(settings))
-    routes = _flatten(app.routes)
+    routes = flat_routes(app.routes)
     return {
         (method, route.path)
         for route in routes
         if isinstance(route, APIRoute)
         for method in route.methods or ()
-    } | {("GET", "/docs"), ("GET", "/openapi.json")}
-
-
-def _flatten(routes: list[Any]) -> list[Any]:
-    """The app's routes, with FastAPI's included routers opened (their routes hold full paths)."""
-    flat = []
-    for route in routes:
-        included = getattr(route, "original_router", None)
-        flat += _flatten(included.routes) if included is not None else [route]
-    return flat
+    } | {("GET", "/openapi.json")}
 
 
 SECRET = "s" * 40

@@ -19,7 +19,7 @@ from app.devstack.gateway.responses import RESPONSE_TYPES, render
 from app.devstack.gateway.spec import GatewayResponse
 from app.devstack.provisioning.intrinsics import Resolver, load_template
 from app.settings import Settings
-from tests.templates import TEMPLATE, translate
+from tests.templates import TEMPLATE, flat_routes, translate
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def _app() -> FastAPI:
 
 def public_routes() -> set[tuple[str, str]]:
     """Routes the app serves without a token: no security requirement in its OpenAPI."""
-    return {("GET", "/docs"), ("GET", "/openapi.json")} | {
+    return {("GET", "/docs"), ("GET", "/docs/assets/{name}"), ("GET", "/openapi.json")} | {
         (method.upper(), path)
         for path, operations in app_openapi()["paths"].items()
         for method, operation in operations.items()
@@ -68,9 +68,14 @@ def public_routes() -> set[tuple[str, str]]:
 
 def app_routes() -> set[tuple[str, str]]:
     app = _app()
-    routes = {(m, r.path) for r in app.routes if isinstance(r, APIRoute) for m in r.methods or ()}
+    routes = {
+        (m, r.path)
+        for r in flat_routes(app.routes)
+        if isinstance(r, APIRoute)
+        for m in r.methods or ()
+    }
     spec_paths = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
-    return routes | spec_paths | {("GET", "/docs"), ("GET", "/openapi.json")}
+    return routes | spec_paths | {("GET", "/openapi.json")}
 
 
 def test_every_app_route_has_an_explicit_api_event_and_back(template: dict[str, Any]) -> None:

@@ -27,12 +27,15 @@ def create_app(container: Container) -> FastAPI:
         title="Serverless reference API",
         version="1.0.0",
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by routers/docs.py, without a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
         # No route ends with "/": a trailing slash (or an id ending in an encoded one, which the
         # event's decoded `path` turns into a slash) is a 404, not a 307 to a guessed URL.
         redirect_slashes=False,
+        # The spec names its server relative to itself (services.full_openapi), which holds under
+        # every prefix a client sees; the root path FastAPI would add is API Gateway's view only.
+        root_path_in_servers=False,
     )
     app.state.container = container
     install_error_handlers(app)

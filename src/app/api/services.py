@@ -14,7 +14,7 @@ from app.settings import SERVICES
 PROBLEM_REF: Final = "#/components/schemas/Problem"
 # Platform routes (health, docs, the spec) are served by every function; API Gateway sends
 # them to the to-dos function only.
-PLATFORM_ROUTER: Final = "app.api.routers.health"
+PLATFORM_ROUTERS: Final = ("app.api.routers.health", "app.api.routers.docs")
 ROUTERS: Final[dict[str, tuple[str, ...]]] = {
     "todos": ("app.api.routers.todos",),
     "storage": ("app.api.routers.me",),
@@ -35,7 +35,7 @@ TAGS: Final = {
 
 def routers_of(services: tuple[str, ...]) -> list[APIRouter]:
     """The platform router and those of `services`, imported on demand (cold start)."""
-    modules = (PLATFORM_ROUTER, *(module for s in services for module in ROUTERS[s]))
+    modules = (*PLATFORM_ROUTERS, *(module for s in services for module in ROUTERS[s]))
     return [importlib.import_module(module).router for module in modules]
 
 
@@ -48,8 +48,13 @@ def full_openapi(title: str, version: str, description: str) -> dict[str, Any]:
         description=description,
         routes=routes,
         tags=[{"name": tag, "description": text} for tag, text in TAGS.items()],
+        # Relative to where the spec is served (OpenAPI 3.1, Server Object): `<stage>/` on the
+        # execute-api URL, `/api/` through the distribution. Swagger UI's "Try it out" and any
+        # client reading the spec find the API beside it.
+        servers=[{"url": ".", "description": "This API, beside its spec"}],
     )
     _errors_as_problem_json(spec)
+    _json_bodies(spec)
     _gateway_responses(spec)
     return spec
 
@@ -71,6 +76,20 @@ def _gateway_responses(spec: dict[str, Any]) -> None:
                     status,
                     {
                         "description": description,
+                        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
+                    },
+                )
+
+
+def _json_bodies(spec: dict[str, Any]) -> None:
+    """An operation that takes a JSON body answers 415 to any other media type (JsonBodyRoute)."""
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(
+                    "415",
+                    {
+                        "description": "The body was not sent as `application/json`.",
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
                     },
                 )

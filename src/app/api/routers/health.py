@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
 
-router = APIRouter(tags=["health"])
+from app.api.routing import JsonBodyRoute
+
+router = APIRouter(tags=["health"], route_class=JsonBodyRoute)
 
 
 class Health(BaseModel):

@@ -8,8 +8,9 @@ from pydantic.alias_generators import to_camel
 
 from app.api.deps import BearerToken, CurrentUser, StorageDep
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.routing import JsonBodyRoute
 
-router = APIRouter(prefix="/me", tags=["storage"])
+router = APIRouter(prefix="/me", tags=["storage"], route_class=JsonBodyRoute)
 
 
 class StorageOut(BaseModel):

@@ -12,9 +12,10 @@ from pydantic.config import JsonDict
 
 from app.api.deps import API_BASE_URL_SCOPE_KEY, ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.routing import JsonBodyRoute
 from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
 
-router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"])
+router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"], route_class=JsonBodyRoute)
 PHOTO_EXAMPLE: JsonDict = {
     "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
     "status": "ready",

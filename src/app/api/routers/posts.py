@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.api.deps import CACHED_READ, CurrentUser, PostsDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
+from app.api.routing import JsonBodyRoute
 from app.api.schemas.posts import PostCreate, PostList, PostOut, PostPatch, PostSummaryOut
 from app.domain.posts import PostChanges, PostDraft
 
-router = APIRouter(prefix="/posts", tags=["blog"])
+router = APIRouter(prefix="/posts", tags=["blog"], route_class=JsonBodyRoute)
 
 # Readers see an edit within a minute in browsers and five at the edge, unless the edge is
 # invalidated on publish (the render function does that for the site's pages).

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from app.api.deps import ContainerDep, configured
 from app.api.errors import PROBLEM_RESPONSES
+from app.api.routing import JsonBodyRoute
 from app.domain.subscriptions import EMAIL_MAX, SubscriptionService
 
-router = APIRouter(prefix="/subscriptions", tags=["subscriptions"])
+router = APIRouter(prefix="/subscriptions", tags=["subscriptions"], route_class=JsonBodyRoute)
 
 
 def get_subscriptions(container: ContainerDep) -> SubscriptionService:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.api.deps import CACHED_READ, CurrentUser, TodosDep
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.etags import IfMatch, IfNoneMatch, etag_for, if_none_match_hits, versions_from_if_match
+from app.api.routing import JsonBodyRoute
 from app.api.schemas.todos import TodoCreate, TodoList, TodoOut, TodoPatch
 from app.domain.errors import VersionConflict
 from app.domain.todos import (
@@ -21,7 +22,7 @@ from app.domain.todos import (
 
 # Sync `def` routes on purpose: PynamoDB blocks, and a threadpool hop is correct under any ASGI
 # server (uvicorn locally); under Mangum it costs ~0.7 ms, small beside a DynamoDB round trip.
-router = APIRouter(prefix="/todos", tags=["todos"])
+router = APIRouter(prefix="/todos", tags=["todos"], route_class=JsonBodyRoute)
 
 PRIVATE = "private, no-cache"
 
