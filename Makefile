@@ -48,9 +48,9 @@ bootstrap: $(VENV)/.synced  ## create the locked virtualenv
 run: bootstrap  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops it
 	@$(PY) -m app.devstack run $(if $(HTTPS),--https)
 
-user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [AUTHOR=1] [PASSWORD=...]
-	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com [AUTHOR=1]"; exit 2; }
-	@$(PY) -m app.devstack user "$(EMAIL)" $(if $(AUTHOR),--author)
+user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [AUTHOR=1] [EDITOR=1] [PASSWORD=...]
+	@test -n "$(EMAIL)" || { echo "usage: make user EMAIL=you@example.com [AUTHOR=1] [EDITOR=1]"; exit 2; }
+	@$(PY) -m app.devstack user "$(EMAIL)" $(if $(AUTHOR),--author) $(if $(EDITOR),--editor)
 
 outbox: bootstrap  ## show the emails the local stack sent (recipient, subject, text, HTML)
 	@$(PY) -m app.devstack outbox

@@ -154,9 +154,10 @@ def sign_up(local_aws: LocalAws) -> Callable[..., SignedIn]:
     cognito = local_aws.cognito()
     outputs = local_aws.outputs
 
-    def make(*, author: bool = False) -> SignedIn:
+    def make(*, author: bool = False, editor: bool = False) -> SignedIn:
         email = f"user-{secrets.token_hex(4)}@example.com"
-        tokens = sign_in(outputs, email, TEST_PASSWORD, ("authors",) if author else ())
+        groups = (*(("authors",) if author else ()), *(("editors",) if editor else ()))
+        tokens = sign_in(outputs, email, TEST_PASSWORD, groups)
         user = cognito.get_user(AccessToken=tokens["AccessToken"])
         sub = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
         return SignedIn(email, sub, tokens["IdToken"], tokens["AccessToken"])

@@ -132,6 +132,26 @@ def test_the_checker_sees_what_it_must_refuse() -> None:
     ]  # fmt: skip
 
 
+def test_authors_change_only_their_own_posts_and_editors_any(
+    client: httpx.Client, author: SignedIn, sign_up: Callable[..., SignedIn]
+) -> None:
+    other, editor = sign_up(author=True), sign_up(editor=True)
+    post = publish(client, author)
+    assert post["authorId"] == author.sub
+    url = f"/posts/{post['slug']}"
+    refused = client.patch(url, json={"title": "hijacked"}, headers=other.headers)
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_yours"
+    gone = client.delete(url, headers=other.headers)
+    assert (gone.status_code, gone.json()["code"]) == (403, "not_yours")
+    assert client.get(url, params={"fresh": "1"}).json()["title"] == post["title"]
+    edited = client.patch(url, json={"title": "Edited"}, headers=editor.headers)
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["authorId"] == author.sub  # an editor's edit keeps the author
+    assert client.delete(url, headers=editor.headers).status_code == 204
+    assert client.get(url, params={"fresh": "2"}).status_code == 404
+
+
 def test_edit_with_if_match_and_delete(client: httpx.Client, author: SignedIn) -> None:
     post = publish(client, author)
     url = f"/posts/{post['slug']}"

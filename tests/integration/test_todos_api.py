@@ -220,6 +220,8 @@ def test_forged_cursor_is_400(client: httpx.Client, alice: SignedIn, cursor: str
         ({"title": "ok", "done": "yes"}, "#/done"),
         ({"title": "ok", "dueDate": "tomorrow"}, "#/dueDate"),
         ({"title": "ok", "dueDate": 0}, "#/dueDate"),  # not 1970-01-01 (found by the fuzzer)
+        ({"title": "ok", "dueDate": "0"}, "#/dueDate"),  # nor as a string (the fuzzer again)
+        ({"title": "ok", "dueDate": "2026-12-01T00:00:00"}, "#/dueDate"),
         ({"title": "ok", "owner": "someone-else"}, "#/owner"),
         ({}, "#/title"),
     ],

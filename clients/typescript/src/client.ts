@@ -110,6 +110,11 @@ export interface ListPhotosInput {
 
 export interface CreatePhotoUploadInput {
   path: NonNullable<operations["createPhotoUpload"]["parameters"]["path"]>;
+  body: NonNullable<operations["createPhotoUpload"]["requestBody"]>["content"]["application/json"];
+}
+
+export interface DeletePhotoInput {
+  path: NonNullable<operations["deletePhoto"]["parameters"]["path"]>;
 }
 
 export function createClient(options: ClientOptions) {
@@ -177,10 +182,10 @@ export function createClient(options: ClientOptions) {
     /** One post (`GET /posts/{slug}`, tag blog). */
     getPost: (input: GetPostInput): Promise<ApiResult<operations["getPost"]["responses"][200]["content"]["application/json"] | undefined>> =>
       call("GET", "/posts/{slug}", input, false),
-    /** Delete a post (authors) (`DELETE /posts/{slug}`, tag blog). */
+    /** Delete a post (its author, or an editor) (`DELETE /posts/{slug}`, tag blog). */
     deletePost: (input: DeletePostInput): Promise<ApiResult<undefined>> =>
       call("DELETE", "/posts/{slug}", input, true),
-    /** Edit a post (authors) (`PATCH /posts/{slug}`, tag blog). */
+    /** Edit a post (its author, or an editor) (`PATCH /posts/{slug}`, tag blog). */
     updatePost: (input: UpdatePostInput): Promise<ApiResult<operations["updatePost"]["responses"][200]["content"]["application/json"]>> =>
       call("PATCH", "/posts/{slug}", input, true),
     /** Subscribe to the newsletter (`POST /subscriptions`, tag subscriptions). */
@@ -192,9 +197,12 @@ export function createClient(options: ClientOptions) {
     /** A post's photos and their status (`GET /posts/{slug}/photos`, tag photos). */
     listPhotos: (input: ListPhotosInput): Promise<ApiResult<operations["listPhotos"]["responses"][200]["content"]["application/json"]>> =>
       call("GET", "/posts/{slug}/photos", input, false),
-    /** Start a photo upload (authors) (`POST /posts/{slug}/photos`, tag photos). */
+    /** Start a photo upload (the post's author, or an editor) (`POST /posts/{slug}/photos`, tag photos). */
     createPhotoUpload: (input: CreatePhotoUploadInput): Promise<ApiResult<operations["createPhotoUpload"]["responses"][201]["content"]["application/json"]>> =>
       call("POST", "/posts/{slug}/photos", input, true),
+    /** Delete a photo and its thumbnails (its uploader, or an editor) (`DELETE /posts/{slug}/photos/{photo_id}`, tag photos). */
+    deletePhoto: (input: DeletePhotoInput): Promise<ApiResult<undefined>> =>
+      call("DELETE", "/posts/{slug}/photos/{photo_id}", input, true),
   };
 }
 

@@ -135,15 +135,16 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a post (authors)
-         * @description Authors only.
+         * Delete a post (its author, or an editor)
+         * @description Its author or a member of `editors` (403 `not_yours` for another author's post).
          */
         delete: operations["deletePost"];
         options?: never;
         head?: never;
         /**
-         * Edit a post (authors)
-         * @description Authors only; `If-Match` makes it conditional.
+         * Edit a post (its author, or an editor)
+         * @description Its author or a member of `editors` (403 `not_yours` for another author's post);
+         *     `If-Match` makes it conditional.
          */
         patch: operations["updatePost"];
         trace?: never;
@@ -202,11 +203,32 @@ export interface paths {
         get: operations["listPhotos"];
         put?: never;
         /**
-         * Start a photo upload (authors)
-         * @description A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo.
+         * Start a photo upload (the post's author, or an editor)
+         * @description A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+         *     new pending photo; a photo never uploaded stops being listed after an hour.
          */
         post: operations["createPhotoUpload"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/posts/{slug}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a photo and its thumbnails (its uploader, or an editor)
+         * @description 403 `not_yours` for another author's photo; the post's page drops it when re-rendered.
+         */
+        delete: operations["deletePhoto"];
         options?: never;
         head?: never;
         patch?: never;
@@ -276,6 +298,7 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "contentType": "image/jpeg",
          *           "createdAt": "2026-11-27T09:30:00.000Z",
          *           "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
          *           "reason": "",
@@ -283,7 +306,8 @@ export interface components {
          *           "thumbnails": {
          *             "256": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/256.jpg",
          *             "1024": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/1024.jpg"
-         *           }
+         *           },
+         *           "uploaderId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
          *         }
          *       ]
          *     }
@@ -296,6 +320,7 @@ export interface components {
          * PhotoOut
          * @description A photo: `pending` until thumbnailed, then `ready` (with thumbnails) or `failed`.
          * @example {
+         *       "contentType": "image/jpeg",
          *       "createdAt": "2026-11-27T09:30:00.000Z",
          *       "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
          *       "reason": "",
@@ -303,7 +328,8 @@ export interface components {
          *       "thumbnails": {
          *         "256": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/256.jpg",
          *         "1024": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/1024.jpg"
-         *       }
+         *       },
+         *       "uploaderId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
          *     }
          */
         PhotoOut: {
@@ -317,6 +343,16 @@ export interface components {
              */
             reason?: string;
             /**
+             * Contenttype
+             * @description What the uploader declared; the only type accepted.
+             */
+            contentType: string;
+            /**
+             * Uploaderid
+             * @description Who uploaded it: they, or an editor, may delete it.
+             */
+            uploaderId: string;
+            /**
              * Thumbnails
              * @description Largest side in px -> URL path.
              */
@@ -328,6 +364,20 @@ export interface components {
              * Format: date-time
              */
             createdAt: string;
+        };
+        /**
+         * PhotoUploadRequest
+         * @description The type of the file you will upload: S3 accepts that type only.
+         * @example {
+         *       "contentType": "image/jpeg"
+         *     }
+         */
+        PhotoUploadRequest: {
+            /**
+             * Contenttype
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png" | "image/webp";
         };
         /**
          * PostCreate
@@ -376,6 +426,7 @@ export interface components {
          * PostOut
          * @description A whole post: Markdown `body` and its sanitized `html`.
          * @example {
+         *       "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
          *       "body": "# Hi\n\nFirst post.",
          *       "html": "<h1>Hi</h1>\n<p>First post.</p>\n",
          *       "publishedAt": "2026-11-27T09:30:00.000Z",
@@ -410,6 +461,11 @@ export interface components {
              * @description Sanitized HTML: safe to insert into a page.
              */
             html: string;
+            /**
+             * Authorid
+             * @description Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
+             */
+            authorId: string;
             /** Version */
             version: number;
         };
@@ -663,12 +719,10 @@ export interface components {
         /**
          * Upload
          * @description POST the file as multipart/form-data to `url` with these `fields` first, `file` last.
+         *
+         *     The form's `Content-Type` field must stay the declared type: S3 refuses any other (403).
          * @example {
-         *       "contentTypes": [
-         *         "image/jpeg",
-         *         "image/png",
-         *         "image/webp"
-         *       ],
+         *       "contentType": "image/jpeg",
          *       "fields": {
          *         "Content-Type": "image/jpeg",
          *         "key": "uploads/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n",
@@ -694,26 +748,24 @@ export interface components {
              * @default 15728640
              */
             maxBytes?: number;
-            /** Contenttypes */
-            contentTypes?: string[];
+            /** Contenttype */
+            contentType: string;
         };
         /**
          * UploadTicketOut
          * @description The pending photo and how to upload it.
          * @example {
          *       "photo": {
+         *         "contentType": "image/jpeg",
          *         "createdAt": "2026-11-27T09:30:00.000Z",
          *         "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
          *         "reason": "",
          *         "status": "pending",
-         *         "thumbnails": {}
+         *         "thumbnails": {},
+         *         "uploaderId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9"
          *       },
          *       "upload": {
-         *         "contentTypes": [
-         *           "image/jpeg",
-         *           "image/png",
-         *           "image/webp"
-         *         ],
+         *         "contentType": "image/jpeg",
          *         "fields": {
          *           "Content-Type": "image/jpeg",
          *           "key": "uploads/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n",
@@ -1505,7 +1557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signed in, but not allowed (e.g. not in the authors group). */
+            /** @description Signed in, but not allowed: not in the authors group (`forbidden`), or another author's post or photo (`not_yours`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1725,7 +1777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signed in, but not allowed (e.g. not in the authors group). */
+            /** @description Signed in, but not allowed: not in the authors group (`forbidden`), or another author's post or photo (`not_yours`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1844,7 +1896,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signed in, but not allowed (e.g. not in the authors group). */
+            /** @description Signed in, but not allowed: not in the authors group (`forbidden`), or another author's post or photo (`not_yours`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2193,7 +2245,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhotoUploadRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             201: {
@@ -2202,6 +2258,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UploadTicketOut"];
+                };
+            };
+            /** @description The body is not valid JSON (`malformed_json`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`). */
@@ -2213,7 +2278,118 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Signed in, but not allowed (e.g. not in the authors group). */
+            /** @description Signed in, but not allowed: not in the authors group (`forbidden`), or another author's post or photo (`not_yours`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (another user's to-do is not found either). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body was not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields or parameters. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled by API Gateway (the stage's or the method's limits); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function failed or answered malformed (API Gateway's own response). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Data store temporarily unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's integration timeout. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                photo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed: not in the authors group (`forbidden`), or another author's post or photo (`not_yours`). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -39,8 +39,9 @@ class BlogApi:
         self._base = base_url.rstrip("/")
         self._client = client
 
-    def exists(self, slug: str) -> bool:
-        """True on 200, False on 404; anything else means the blog service is unavailable.
+    def author_of(self, slug: str) -> str | None:
+        """The post's `authorId` on 200, None on 404; anything else means the blog service is
+        unavailable.
 
         Asked past the stage cache (a `fresh` value never used before is a new cache key): a
         post deleted or created a moment ago must not look as it did up to a TTL ago.
@@ -48,9 +49,12 @@ class BlogApi:
         url = f"{self._base}/posts/{quote(slug, safe='')}"
         response = _get(self._client, url, params={"fresh": uuid.uuid4().hex})
         if response.status_code == httpx.codes.NOT_FOUND:
-            return False
+            return None
         _require_ok(response, "the blog service")
-        return True
+        try:
+            return str(response.json()["authorId"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise DependencyUnavailable("the blog service answered in an unknown shape") from error
 
 
 class PhotosApi:
@@ -96,4 +100,6 @@ def _photo(slug: str, item: dict[str, Any]) -> Photo:
         created_at=dt.datetime.fromisoformat(str(item["createdAt"])),
         reason=str(item.get("reason", "")),
         thumbnails={str(k): str(v) for k, v in dict(item["thumbnails"]).items()},
+        uploader_id=str(item.get("uploaderId", "")),
+        content_type=str(item.get("contentType", "image/jpeg")),
     )

@@ -24,7 +24,7 @@ from app.domain.errors import (
     VersionConflict,
 )
 from app.domain.identity import Unauthenticated
-from app.domain.posts import NotAnAuthor, SlugTaken
+from app.domain.posts import NotAnAuthor, NotYours, SlugTaken
 from app.domain.subscriptions import InvalidEmail, InvalidUnsubscribeToken
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     InvalidEmail: (422, "That is not an email address we can send to."),
     InvalidUnsubscribeToken: (400, "This unsubscribe link is invalid, expired or already used."),
     NotAnAuthor: (403, "Only members of the authors group may write posts."),
+    NotYours: (403, "Only its author or an editor may change this."),
     VersionConflict: (412, "The resource changed since the ETag you sent; fetch it again."),
     InvalidCursor: (400, "The cursor is invalid for this query; start again without it."),
     ConcurrentModification: (409, "The resource kept changing while updating; retry."),
@@ -190,7 +191,8 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": description}
     for status, description in {
         400: "Malformed JSON, an invalid cursor, or a malformed If-Match / If-None-Match.",
-        403: "Signed in, but not allowed (e.g. not in the authors group).",
+        403: "Signed in, but not allowed: not in the authors group (`forbidden`), or another "
+        "author's post or photo (`not_yours`).",
         409: "Conflict (e.g. the slug is taken).",
         401: "Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`).",
         404: "Not found (another user's to-do is not found either).",

@@ -82,14 +82,20 @@ def _gateway_responses(spec: dict[str, Any]) -> None:
 
 
 def _json_bodies(spec: dict[str, Any]) -> None:
-    """An operation that takes a JSON body answers 415 to any other media type (JsonBodyRoute)."""
+    """An operation that takes a JSON body answers 400 to malformed JSON and 415 to any other
+    media type (JsonBodyRoute)."""
     for operations in spec["paths"].values():
         for operation in operations.values():
-            if "requestBody" in operation:
+            if "requestBody" not in operation:
+                continue
+            for status, description in (
+                ("400", "The body is not valid JSON (`malformed_json`)."),
+                ("415", "The body was not sent as `application/json`."),
+            ):
                 operation["responses"].setdefault(
-                    "415",
+                    status,
                     {
-                        "description": "The body was not sent as `application/json`.",
+                        "description": description,
                         "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
                     },
                 )

@@ -38,7 +38,8 @@ def _user(args: argparse.Namespace) -> int:
         print("the local stack is not running: start it with `make run`", file=sys.stderr)
         return 2
     outputs = json.loads(outputs_file.read_text(encoding="utf-8"))
-    tokens = sign_in(outputs, args.email, args.password, ("authors",) if args.author else ())
+    groups = (*(("authors",) if args.author else ()), *(("editors",) if args.editor else ()))
+    tokens = sign_in(outputs, args.email, args.password, groups)
     print(tokens["IdToken"])
     return 0
 
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("email")
     user.add_argument("--password", default=os.environ.get("PASSWORD") or None)
     user.add_argument("--author", action="store_true", help="add the user to the authors group")
+    user.add_argument("--editor", action="store_true", help="add the user to the editors group")
     user.set_defaults(func=_user)
     outbox = commands.add_parser("outbox", help="show every email the local SES sent")
     outbox.set_defaults(func=_outbox)

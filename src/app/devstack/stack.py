@@ -23,6 +23,7 @@ from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
 from app.devstack.console import Console
 from app.devstack.dax.endpoint import LocalDax
+from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.origin import site_app
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.event_sources.checkpoints import CheckpointStore
@@ -89,6 +90,7 @@ class LocalStack:
         self.stream_pumps: dict[str, list[StreamPump]] = {}
         self.s3_pumps: dict[str, list[S3EventPump]] = {}
         self.poller: PumpThread | None = None
+        self.ttl: TtlReaper
 
     def start(self) -> LocalStack:
         """Start the emulators, restore data, create the resources, build functions and gateway."""
@@ -234,12 +236,13 @@ class LocalStack:
             self.client("sqs"),
             self.checkpoints,
         )
+        self.ttl = TtlReaper(self.client("dynamodb"), self.provisioned.ttl_attributes)
 
     def start_polling(self) -> None:
         """Deliver events continuously from now on (make run; tests drain by hand)."""
         pumps: list[Pollable] = [p for ps in self.stream_pumps.values() for p in ps]
         pumps += [p for ps in self.s3_pumps.values() for p in ps]
-        self.poller = PumpThread(pumps)
+        self.poller = PumpThread([*pumps, self.ttl])
         self.poller.start()
 
     def stop(self) -> None:

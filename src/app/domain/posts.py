@@ -13,6 +13,7 @@ from app.domain.identity import Caller
 from app.domain.ports import Clock, MarkdownRenderer, PostRepository
 
 AUTHORS_GROUP: Final = "authors"
+EDITORS_GROUP: Final = "editors"
 SLUG_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX: Final = 80
 TITLE_MAX: Final = 200
@@ -31,6 +32,27 @@ class NotAnAuthor(DomainError):
     """Only members of the `authors` group write posts."""
 
     code = "forbidden"
+
+
+class NotYours(DomainError):
+    """An author changes only what they wrote; members of `editors` change anything."""
+
+    code = "not_yours"
+
+
+def may_change(caller: Caller, owner_id: str) -> bool:
+    """The owner may change their own post or photo; an editor may change anyone's."""
+    return EDITORS_GROUP in caller.groups or (
+        AUTHORS_GROUP in caller.groups and caller.user_id == owner_id
+    )
+
+
+def require_may_change(caller: Caller, owner_id: str) -> None:
+    """NotAnAuthor for a reader, NotYours for another author's work."""
+    if not may_change(caller, owner_id):
+        if not caller.groups & {AUTHORS_GROUP, EDITORS_GROUP}:
+            raise NotAnAuthor(caller.user_id)
+        raise NotYours(caller.user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +143,10 @@ class PostService:
             raise NotFound(slug)
         return post
 
-    def exists(self, slug: str) -> bool:
-        """True when a post with this slug is published (the photos service asks)."""
-        return is_valid_slug(slug) and self._repo.get(slug) is not None
+    def author_of(self, slug: str) -> str | None:
+        """Who wrote the post, None when there is none (the photos service asks)."""
+        post = self._repo.get(slug) if is_valid_slug(slug) else None
+        return None if post is None else post.author_id
 
     def list(self, *, limit: int, cursor: str | None = None) -> PostPage:
         """Newest first."""
@@ -134,9 +157,10 @@ class PostService:
     def edit(
         self, author: Caller, slug: str, changes: PostChanges, *, expected_version: int | None
     ) -> Post:
-        """Edit a post (any author may); conditional on `expected_version` when given."""
-        _require_author(author)
+        """Edit a post (its author or an editor); conditional on `expected_version` when given."""
+        require_writer(author)
         current = self.get(slug)
+        require_may_change(author, current.author_id)
         if expected_version is not None and current.version != expected_version:
             raise VersionConflict(slug)
         updated = current
@@ -155,14 +179,22 @@ class PostService:
         return updated
 
     def remove(self, author: Caller, slug: str, *, expected_version: int | None) -> None:
-        """Delete a post (NotFound, VersionConflict)."""
-        _require_author(author)
-        if not is_valid_slug(slug) or not self._repo.delete(
-            slug, expected_version=expected_version
-        ):
+        """Delete a post: its author or an editor (NotFound, NotYours, VersionConflict)."""
+        require_writer(author)
+        current = self.get(slug)
+        require_may_change(author, current.author_id)
+        if expected_version is not None and current.version != expected_version:
+            raise VersionConflict(slug)
+        if not self._repo.delete(slug, expected_version=expected_version):
             raise NotFound(slug)
 
 
 def _require_author(caller: Caller) -> None:
     if AUTHORS_GROUP not in caller.groups:
+        raise NotAnAuthor(caller.user_id)
+
+
+def require_writer(caller: Caller) -> None:
+    """Authors and editors pass; readers are refused before anything is looked up."""
+    if not caller.groups & {AUTHORS_GROUP, EDITORS_GROUP}:
         raise NotAnAuthor(caller.user_id)

@@ -6,6 +6,8 @@ from .health import Health
 from .photo_list import PhotoList
 from .photo_out import PhotoOut
 from .photo_out_thumbnails import PhotoOutThumbnails
+from .photo_upload_request import PhotoUploadRequest
+from .photo_upload_request_contenttype import PhotoUploadRequestContenttype
 from .post_create import PostCreate
 from .post_list import PostList
 from .post_out import PostOut
@@ -30,6 +32,8 @@ __all__ = (
     "PhotoList",
     "PhotoOut",
     "PhotoOutThumbnails",
+    "PhotoUploadRequest",
+    "PhotoUploadRequestContenttype",
     "PostCreate",
     "PostList",
     "PostOut",

@@ -23,6 +23,8 @@ class PhotoOut:
     Attributes:
         photo_id (str):
         status (str):
+        content_type (str): What the uploader declared; the only type accepted.
+        uploader_id (str): Who uploaded it: they, or an editor, may delete it.
         thumbnails (PhotoOutThumbnails): Largest side in px -> URL path.
         created_at (datetime.datetime):
         reason (str | Unset):  Default: ''.
@@ -30,6 +32,8 @@ class PhotoOut:
 
     photo_id: str
     status: str
+    content_type: str
+    uploader_id: str
     thumbnails: PhotoOutThumbnails
     created_at: datetime.datetime
     reason: str | Unset = ""
@@ -39,6 +43,10 @@ class PhotoOut:
         photo_id = self.photo_id
 
         status = self.status
+
+        content_type = self.content_type
+
+        uploader_id = self.uploader_id
 
         thumbnails = self.thumbnails.to_dict()
 
@@ -52,6 +60,8 @@ class PhotoOut:
             {
                 "photoId": photo_id,
                 "status": status,
+                "contentType": content_type,
+                "uploaderId": uploader_id,
                 "thumbnails": thumbnails,
                 "createdAt": created_at,
             }
@@ -70,6 +80,10 @@ class PhotoOut:
 
         status = d.pop("status")
 
+        content_type = d.pop("contentType")
+
+        uploader_id = d.pop("uploaderId")
+
         thumbnails = PhotoOutThumbnails.from_dict(d.pop("thumbnails"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
@@ -79,6 +93,8 @@ class PhotoOut:
         photo_out = cls(
             photo_id=photo_id,
             status=status,
+            content_type=content_type,
+            uploader_id=uploader_id,
             thumbnails=thumbnails,
             created_at=created_at,
             reason=reason,

@@ -22,6 +22,7 @@ class PostOut:
         updated_at (datetime.datetime):
         body (str):
         html (str): Sanitized HTML: safe to insert into a page.
+        author_id (str): Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
         version (int):
     """
 
@@ -32,6 +33,7 @@ class PostOut:
     updated_at: datetime.datetime
     body: str
     html: str
+    author_id: str
     version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,6 +52,8 @@ class PostOut:
 
         html = self.html
 
+        author_id = self.author_id
+
         version = self.version
 
         field_dict: dict[str, Any] = {}
@@ -63,6 +67,7 @@ class PostOut:
                 "updatedAt": updated_at,
                 "body": body,
                 "html": html,
+                "authorId": author_id,
                 "version": version,
             }
         )
@@ -86,6 +91,8 @@ class PostOut:
 
         html = d.pop("html")
 
+        author_id = d.pop("authorId")
+
         version = d.pop("version")
 
         post_out = cls(
@@ -96,6 +103,7 @@ class PostOut:
             updated_at=updated_at,
             body=body,
             html=html,
+            author_id=author_id,
             version=version,
         )
 

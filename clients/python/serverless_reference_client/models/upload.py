@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,17 +19,19 @@ T = TypeVar("T", bound="Upload")
 class Upload:
     """POST the file as multipart/form-data to `url` with these `fields` first, `file` last.
 
-    Attributes:
-        url (str):
-        fields (UploadFields):
-        max_bytes (int | Unset):  Default: 15728640.
-        content_types (list[str] | Unset):
+    The form's `Content-Type` field must stay the declared type: S3 refuses any other (403).
+
+        Attributes:
+            url (str):
+            fields (UploadFields):
+            content_type (str):
+            max_bytes (int | Unset):  Default: 15728640.
     """
 
     url: str
     fields: UploadFields
+    content_type: str
     max_bytes: int | Unset = 15728640
-    content_types: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,11 +39,9 @@ class Upload:
 
         fields = self.fields.to_dict()
 
-        max_bytes = self.max_bytes
+        content_type = self.content_type
 
-        content_types: list[str] | Unset = UNSET
-        if not isinstance(self.content_types, Unset):
-            content_types = self.content_types
+        max_bytes = self.max_bytes
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -49,12 +49,11 @@ class Upload:
             {
                 "url": url,
                 "fields": fields,
+                "contentType": content_type,
             }
         )
         if max_bytes is not UNSET:
             field_dict["maxBytes"] = max_bytes
-        if content_types is not UNSET:
-            field_dict["contentTypes"] = content_types
 
         return field_dict
 
@@ -67,15 +66,15 @@ class Upload:
 
         fields = UploadFields.from_dict(d.pop("fields"))
 
-        max_bytes = d.pop("maxBytes", UNSET)
+        content_type = d.pop("contentType")
 
-        content_types = cast(list[str], d.pop("contentTypes", UNSET))
+        max_bytes = d.pop("maxBytes", UNSET)
 
         upload = cls(
             url=url,
             fields=fields,
+            content_type=content_type,
             max_bytes=max_bytes,
-            content_types=content_types,
         )
 
         upload.additional_properties = d

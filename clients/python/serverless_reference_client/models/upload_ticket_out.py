@@ -21,6 +21,8 @@ class UploadTicketOut:
     Attributes:
         photo (PhotoOut): A photo: `pending` until thumbnailed, then `ready` (with thumbnails) or `failed`.
         upload (Upload): POST the file as multipart/form-data to `url` with these `fields` first, `file` last.
+
+            The form's `Content-Type` field must stay the declared type: S3 refuses any other (403).
     """
 
     photo: PhotoOut

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,13 +13,15 @@ from pydantic.config import JsonDict
 from app.api.deps import API_BASE_URL_SCOPE_KEY, ContainerDep, CurrentUser, configured
 from app.api.errors import PROBLEM_RESPONSES
 from app.api.routing import JsonBodyRoute
-from app.domain.photos import ALLOWED_TYPES, MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
+from app.domain.photos import MAX_UPLOAD_BYTES, Photo, PhotoService, PostDirectory
 
 router = APIRouter(prefix="/posts/{slug}/photos", tags=["photos"], route_class=JsonBodyRoute)
 PHOTO_EXAMPLE: JsonDict = {
     "photoId": "01jd3z6q8w0m9t7k5x2r4v6b8n",
     "status": "ready",
     "reason": "",
+    "contentType": "image/jpeg",
+    "uploaderId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
     "thumbnails": {
         "256": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/256.jpg",
         "1024": "/thumbnails/hello-world/01jd3z6q8w0m9t7k5x2r4v6b8n/1024.jpg",
@@ -38,8 +40,9 @@ UPLOAD_EXAMPLE: JsonDict = {
         "x-amz-signature": "0f1e2d3c4b5a69788695a4b3c2d1e0f9",
     },
     "maxBytes": 15728640,
-    "contentTypes": ["image/jpeg", "image/png", "image/webp"],
+    "contentType": "image/jpeg",
 }
+PhotoType = Literal["image/jpeg", "image/png", "image/webp"]  # domain.photos.ALLOWED_TYPES
 
 
 def get_photos(container: ContainerDep) -> PhotoService:
@@ -71,6 +74,8 @@ class PhotoOut(_Out):
     photo_id: str
     status: str
     reason: str = ""
+    content_type: str = Field(description="What the uploader declared; the only type accepted.")
+    uploader_id: str = Field(description="Who uploaded it: they, or an editor, may delete it.")
     thumbnails: dict[str, str] = Field(description="Largest side in px -> URL path.")
     created_at: dt.datetime
 
@@ -81,20 +86,38 @@ class PhotoOut(_Out):
             photo_id=photo.photo_id,
             status=photo.status,
             reason=photo.reason,
+            content_type=photo.content_type,
+            uploader_id=photo.uploader_id,
             thumbnails=photo.thumbnails,
             created_at=photo.created_at,
         )
 
 
+class PhotoUploadRequest(BaseModel):
+    """The type of the file you will upload: S3 accepts that type only."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        json_schema_extra={"examples": [{"contentType": "image/jpeg"}]},
+    )
+
+    content_type: PhotoType
+
+
 class Upload(_Out):
-    """POST the file as multipart/form-data to `url` with these `fields` first, `file` last."""
+    """POST the file as multipart/form-data to `url` with these `fields` first, `file` last.
+
+    The form's `Content-Type` field must stay the declared type: S3 refuses any other (403).
+    """
 
     model_config = ConfigDict(json_schema_extra={"examples": [UPLOAD_EXAMPLE]})
 
     url: str
     fields: dict[str, str]
     max_bytes: int = MAX_UPLOAD_BYTES
-    content_types: list[str] = Field(default_factory=lambda: list(ALLOWED_TYPES))
+    content_type: str
 
 
 class UploadTicketOut(_Out):
@@ -128,18 +151,23 @@ class PhotoList(_Out):
     status_code=status.HTTP_201_CREATED,
     response_model=UploadTicketOut,
     operation_id="createPhotoUpload",
-    summary="Start a photo upload (authors)",
-    responses={k: PROBLEM_RESPONSES[k] for k in (401, 403, 404, 503)},
+    summary="Start a photo upload (the post's author, or an editor)",
+    responses={k: PROBLEM_RESPONSES[k] for k in (401, 403, 404, 413, 503)},
 )
 def create_photo_upload(
-    slug: str, user: CurrentUser, photos: PhotosDep, posts: PostsDirectoryDep, response: Response
+    slug: str,
+    body: PhotoUploadRequest,
+    user: CurrentUser,
+    photos: PhotosDep,
+    posts: PostsDirectoryDep,
+    response: Response,
 ) -> UploadTicketOut:
-    """A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo."""
-    ticket = photos.request_upload(user, slug, posts)
+    """A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+    new pending photo; a photo never uploaded stops being listed after an hour."""
+    ticket = photos.request_upload(user, slug, body.content_type, posts)
     response.headers["Cache-Control"] = "no-store"
-    return UploadTicketOut(
-        photo=PhotoOut.of(ticket.photo), upload=Upload(url=ticket.url, fields=ticket.fields)
-    )
+    upload = Upload(url=ticket.url, fields=ticket.fields, content_type=body.content_type)
+    return UploadTicketOut(photo=PhotoOut.of(ticket.photo), upload=upload)
 
 
 @router.get(
@@ -157,3 +185,16 @@ def list_photos(
     items = photos.photos_of(slug, posts)
     response.headers["Cache-Control"] = "public, max-age=10, s-maxage=10"
     return PhotoList(items=[PhotoOut.of(p) for p in items])
+
+
+@router.delete(
+    "/{photo_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="deletePhoto",
+    summary="Delete a photo and its thumbnails (its uploader, or an editor)",
+    responses={k: PROBLEM_RESPONSES[k] for k in (401, 403, 404, 503)},
+)
+def delete_photo(slug: str, photo_id: str, user: CurrentUser, photos: PhotosDep) -> Response:
+    """403 `not_yours` for another author's photo; the post's page drops it when re-rendered."""
+    photos.delete(user, slug, photo_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

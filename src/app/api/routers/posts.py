@@ -98,7 +98,7 @@ def create_post(
     "/{slug}",
     response_model=PostOut,
     operation_id="updatePost",
-    summary="Edit a post (authors)",
+    summary="Edit a post (its author, or an editor)",
     responses={k: PROBLEM_RESPONSES[k] for k in _WRITE_ERRORS if k != 409},
 )
 def update_post(
@@ -109,7 +109,8 @@ def update_post(
     response: Response,
     if_match: IfMatch = None,
 ) -> PostOut:
-    """Authors only; `If-Match` makes it conditional."""
+    """Its author or a member of `editors` (403 `not_yours` for another author's post);
+    `If-Match` makes it conditional."""
     changes = PostChanges(
         title=body.title,
         body=body.body,
@@ -126,12 +127,12 @@ def update_post(
     "/{slug}",
     status_code=status.HTTP_204_NO_CONTENT,
     operation_id="deletePost",
-    summary="Delete a post (authors)",
+    summary="Delete a post (its author, or an editor)",
     responses={k: PROBLEM_RESPONSES[k] for k in (400, 401, 403, 404, 412, 503)},
 )
 def delete_post(
     slug: str, user: CurrentUser, posts: PostsDep, if_match: IfMatch = None
 ) -> Response:
-    """Authors only."""
+    """Its author or a member of `editors` (403 `not_yours` for another author's post)."""
     posts.remove(user, slug, expected_version=_single_version(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -22,6 +22,7 @@ POST_EXAMPLE: JsonDict = {
     **SUMMARY_EXAMPLE,
     "body": "# Hi\n\nFirst post.",
     "html": "<h1>Hi</h1>\n<p>First post.</p>\n",
+    "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
     "version": 1,
 }
 
@@ -101,13 +102,22 @@ class PostOut(PostSummaryOut):
 
     body: str
     html: str = Field(description="Sanitized HTML: safe to insert into a page.")
+    author_id: str = Field(
+        description="Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it."
+    )
     version: int
 
     @classmethod
     def of(cls, post: Post) -> PostOut:
         """Represent a domain post."""
         summary = PostSummaryOut.of(post).model_dump()
-        return cls(**summary, body=post.body, html=post.html, version=post.version)
+        return cls(
+            **summary,
+            body=post.body,
+            html=post.html,
+            author_id=post.author_id,
+            version=post.version,
+        )
 
 
 class PostList(_Out):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -32,10 +33,16 @@ TODO_EXAMPLE: JsonDict = {
 }
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date_string(value: object) -> object:
-    # Pydantic's lax date would turn the number 0 into 1970-01-01: only ISO strings are dates.
-    if not isinstance(value, str | dt.date):
-        raise ValueError("must be an ISO 8601 date string (YYYY-MM-DD)")  # noqa: TRY004
+    # Pydantic's lax date reads the number 0, and the string "0", as a Unix time (1970-01-01):
+    # only a full ISO 8601 calendar date is a date here (the fuzzer sent "0").
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or _ISO_DATE.fullmatch(value) is None:
+        raise ValueError("must be an ISO 8601 date string (YYYY-MM-DD)")
     return value
 
 

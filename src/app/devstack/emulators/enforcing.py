@@ -25,6 +25,9 @@ from moto.iam.access_control import (
 )
 from moto.sts.models import sts_backends
 
+from app.devstack.emulators import post_policy
+from app.devstack.emulators.process import LOCAL_SECRETS
+
 
 def _string_like(expected_value: list[str] | str, actual_value: str) -> bool:
     patterns = [expected_value] if isinstance(expected_value, str) else expected_value
@@ -75,4 +78,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    post_policy.install(LOCAL_SECRETS)
     server.main()

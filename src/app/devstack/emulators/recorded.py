@@ -17,6 +17,9 @@ from moto import server
 from moto.cognitoidp.models import CognitoIdpUser
 from moto.moto_api._internal.recorder.models import Recorder
 
+from app.devstack.emulators import post_policy
+from app.devstack.emulators.process import LOCAL_SECRETS
+
 _READS = (
     "DynamoDBStreams_20120810.",
     "DynamoDB_20120810.GetItem",
@@ -79,4 +82,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    post_policy.install(LOCAL_SECRETS)
     server.main()

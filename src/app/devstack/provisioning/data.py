@@ -59,6 +59,14 @@ class DataResources:
             table = self._ctx.client("dynamodb").create_table(**request)["TableDescription"]
         result.refs[logical_id] = name
         result.attributes[(logical_id, "Arn")] = table["TableArn"]
+        ttl = props.get("TimeToLiveSpecification") or {}
+        if str(ttl.get("Enabled", "")).lower() == "true":
+            # Stored by moto but never acted on: the local stack's TtlReaper deletes.
+            self._ctx.client("dynamodb").update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
+            )
+            result.ttl_attributes[name] = ttl["AttributeName"]
         if table.get("LatestStreamArn"):
             result.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
 

@@ -70,6 +70,7 @@ class Provisioned:
     queue_urls: dict[str, str] = field(default_factory=dict)  # queue ARN -> URL
     stream_sources: list[StreamSource] = field(default_factory=list)
     s3_sources: list[S3Source] = field(default_factory=list)
+    ttl_attributes: dict[str, str] = field(default_factory=dict)  # table name -> TTL attribute
     skipped: list[str] = field(default_factory=list)
     # AWS endpoints of this stack (execute-api, CloudFront) -> where the local stack serves them.
     local_endpoints: dict[str, str] = field(default_factory=dict)

@@ -106,9 +106,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     if_match: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
-    """Delete a post (authors)
+    """Delete a post (its author, or an editor)
 
-     Authors only.
+     Its author or a member of `editors` (403 `not_yours` for another author's post).
 
     Args:
         slug (str):
@@ -140,9 +140,9 @@ def sync(
     client: AuthenticatedClient,
     if_match: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
-    """Delete a post (authors)
+    """Delete a post (its author, or an editor)
 
-     Authors only.
+     Its author or a member of `editors` (403 `not_yours` for another author's post).
 
     Args:
         slug (str):
@@ -169,9 +169,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     if_match: None | str | Unset = UNSET,
 ) -> Response[Any | Problem]:
-    """Delete a post (authors)
+    """Delete a post (its author, or an editor)
 
-     Authors only.
+     Its author or a member of `editors` (403 `not_yours` for another author's post).
 
     Args:
         slug (str):
@@ -201,9 +201,9 @@ async def asyncio(
     client: AuthenticatedClient,
     if_match: None | str | Unset = UNSET,
 ) -> Any | Problem | None:
-    """Delete a post (authors)
+    """Delete a post (its author, or an editor)
 
-     Authors only.
+     Its author or a member of `editors` (403 `not_yours` for another author's post).
 
     Args:
         slug (str):

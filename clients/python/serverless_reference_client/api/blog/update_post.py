@@ -125,9 +125,10 @@ def sync_detailed(
     body: PostPatch,
     if_match: None | str | Unset = UNSET,
 ) -> Response[PostOut | Problem]:
-    """Edit a post (authors)
+    """Edit a post (its author, or an editor)
 
-     Authors only; `If-Match` makes it conditional.
+     Its author or a member of `editors` (403 `not_yours` for another author's post);
+    `If-Match` makes it conditional.
 
     Args:
         slug (str):
@@ -162,9 +163,10 @@ def sync(
     body: PostPatch,
     if_match: None | str | Unset = UNSET,
 ) -> PostOut | Problem | None:
-    """Edit a post (authors)
+    """Edit a post (its author, or an editor)
 
-     Authors only; `If-Match` makes it conditional.
+     Its author or a member of `editors` (403 `not_yours` for another author's post);
+    `If-Match` makes it conditional.
 
     Args:
         slug (str):
@@ -194,9 +196,10 @@ async def asyncio_detailed(
     body: PostPatch,
     if_match: None | str | Unset = UNSET,
 ) -> Response[PostOut | Problem]:
-    """Edit a post (authors)
+    """Edit a post (its author, or an editor)
 
-     Authors only; `If-Match` makes it conditional.
+     Its author or a member of `editors` (403 `not_yours` for another author's post);
+    `If-Match` makes it conditional.
 
     Args:
         slug (str):
@@ -229,9 +232,10 @@ async def asyncio(
     body: PostPatch,
     if_match: None | str | Unset = UNSET,
 ) -> PostOut | Problem | None:
-    """Edit a post (authors)
+    """Edit a post (its author, or an editor)
 
-     Authors only; `If-Match` makes it conditional.
+     Its author or a member of `editors` (403 `not_yours` for another author's post);
+    `If-Match` makes it conditional.
 
     Args:
         slug (str):

@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.photo_upload_request import PhotoUploadRequest
 from ...models.problem import Problem
 from ...models.upload_ticket_out import UploadTicketOut
 from ...types import Response
@@ -13,7 +14,10 @@ from ...types import Response
 
 def _get_kwargs(
     slug: str,
+    *,
+    body: PhotoUploadRequest,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,6 +26,11 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -32,6 +41,11 @@ def _parse_response(
         response_201 = UploadTicketOut.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -47,6 +61,16 @@ def _parse_response(
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -94,13 +118,17 @@ def sync_detailed(
     slug: str,
     *,
     client: AuthenticatedClient,
+    body: PhotoUploadRequest,
 ) -> Response[Problem | UploadTicketOut]:
-    """Start a photo upload (authors)
+    """Start a photo upload (the post's author, or an editor)
 
-     A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo.
+     A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+    new pending photo; a photo never uploaded stops being listed after an hour.
 
     Args:
         slug (str):
+        body (PhotoUploadRequest): The type of the file you will upload: S3 accepts that type
+            only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +140,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         slug=slug,
+        body=body,
     )
 
     response = client.get_httpx_client().request(
@@ -125,13 +154,17 @@ def sync(
     slug: str,
     *,
     client: AuthenticatedClient,
+    body: PhotoUploadRequest,
 ) -> Problem | UploadTicketOut | None:
-    """Start a photo upload (authors)
+    """Start a photo upload (the post's author, or an editor)
 
-     A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo.
+     A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+    new pending photo; a photo never uploaded stops being listed after an hour.
 
     Args:
         slug (str):
+        body (PhotoUploadRequest): The type of the file you will upload: S3 accepts that type
+            only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +177,7 @@ def sync(
     return sync_detailed(
         slug=slug,
         client=client,
+        body=body,
     ).parsed
 
 
@@ -151,13 +185,17 @@ async def asyncio_detailed(
     slug: str,
     *,
     client: AuthenticatedClient,
+    body: PhotoUploadRequest,
 ) -> Response[Problem | UploadTicketOut]:
-    """Start a photo upload (authors)
+    """Start a photo upload (the post's author, or an editor)
 
-     A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo.
+     A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+    new pending photo; a photo never uploaded stops being listed after an hour.
 
     Args:
         slug (str):
+        body (PhotoUploadRequest): The type of the file you will upload: S3 accepts that type
+            only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,6 +207,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         slug=slug,
+        body=body,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,13 +219,17 @@ async def asyncio(
     slug: str,
     *,
     client: AuthenticatedClient,
+    body: PhotoUploadRequest,
 ) -> Problem | UploadTicketOut | None:
-    """Start a photo upload (authors)
+    """Start a photo upload (the post's author, or an editor)
 
-     A presigned POST limited to JPEG, PNG and WebP up to 15 MiB, for a new pending photo.
+     A presigned POST for one JPEG, PNG or WebP file (the type declared) up to 15 MiB, for a
+    new pending photo; a photo never uploaded stops being listed after an hour.
 
     Args:
         slug (str):
+        body (PhotoUploadRequest): The type of the file you will upload: S3 accepts that type
+            only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,5 +243,6 @@ async def asyncio(
         await asyncio_detailed(
             slug=slug,
             client=client,
+            body=body,
         )
     ).parsed
