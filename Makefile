@@ -20,7 +20,7 @@ NGINX := /usr/sbin/nginx
 TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 
-.PHONY: help bootstrap run user outbox reset test lint typecheck lock-check template-check build deploy-site bench-images \
+.PHONY: help bootstrap run user outbox rotate-keys reset test lint typecheck lock-check template-check build deploy-site bench-images \
         unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates
 
 help:  ## list the targets
@@ -54,6 +54,9 @@ user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com
 
 outbox: bootstrap  ## show the emails the local stack sent (recipient, subject, text, HTML)
 	@$(PY) -m app.devstack outbox
+
+rotate-keys: bootstrap  ## rotate the running stack's signing keys now (old ones verify for their grace)
+	@$(PY) -m app.devstack rotate-keys
 
 reset:  ## forget all local data (users, to-dos)
 	rm -rf .devstack

@@ -37,7 +37,7 @@ ROUNDS, WARMUP = 800, 50
 TARGET_MS = 1.0
 EVENT_FUNCTIONS = {
     "RenderSiteFunction": {"Records": []},
-    "WelcomeEmailFunction": json.loads(
+    "SubscriberMailFunction": json.loads(
         (ROOT / "events" / "dynamodb" / "subscriber_modify.json").read_text()
     ),
     "ThumbnailFunction": json.loads(
@@ -85,7 +85,7 @@ def cold_and_warm(stack: LocalStack, token: str) -> dict[str, tuple[float, float
         "TodosFunction": "todos",
         "StorageFunction": "me/storage",
         "PostsFunction": "posts",
-        "SubscriptionsFunction": "subscriptions/unsubscribe",
+        "SubscriptionsFunction": "subscriptions/unsubscribe",  # the page (400 without a link)
         "PhotosFunction": "posts/none/photos",
     }
     spec = unthrottled(stack.gateway.spec, cache=False)

@@ -26,14 +26,21 @@ from app.settings import (
     get_photo_settings,
     get_settings,
     get_site_settings,
-    get_welcome_settings,
+    get_subscriber_mail_settings,
+    get_suppression_settings,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EVENTS = REPO_ROOT / "events"
 TEST_PASSWORD = "Test-Passw0rd-123"
 # Each handler module reads its settings once, through one of these cached readers.
-SETTINGS = (get_settings, get_site_settings, get_welcome_settings, get_photo_settings)
+SETTINGS = (
+    get_settings,
+    get_site_settings,
+    get_subscriber_mail_settings,
+    get_suppression_settings,
+    get_photo_settings,
+)
 API_FUNCTIONS = ("TodosFunction", "StorageFunction", "PostsFunction", "SubscriptionsFunction")
 
 # A developer's real AWS credentials or profile can never be used by a test (chalice's pattern).

@@ -15,12 +15,19 @@ from app.domain.errors import DependencyUnavailable
 from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
-from app.domain.subscriptions import SubscriptionService
+from app.domain.subscriber_mail import SubscriberMail
+from app.domain.subscriptions import SubscriptionService, Suppressions
 from app.domain.todos import TodoService
-from app.domain.welcome import WelcomeSender
-from app.settings import PhotoSettings, Settings, SiteSettings, WelcomeSettings
+from app.settings import (
+    PhotoSettings,
+    Settings,
+    SiteSettings,
+    SubscriberMailSettings,
+    SuppressionSettings,
+)
 
 if TYPE_CHECKING:
+    from app.adapters.signing_keys import SecretsManagerKeyRing
     from app.site.render import CdnInvalidator, SiteRenderer
 
 # A function imports only the adapters of the services it serves (each costs cold-start time):
@@ -48,16 +55,41 @@ class Container:
     photos: PhotoService | None = None
     # The blog service as the photos service sees it, given the base URL a request came in on.
     post_directory: Callable[[str], PostDirectory] | None = None
+    # The signing key rings this process reads (handlers load them at init).
+    key_rings: tuple[SecretsManagerKeyRing, ...] = ()
+
+    def load_keys(self) -> None:
+        """Read every signing key ring now: a function that cannot fails to start."""
+        for ring in self.key_rings:
+            ring.load()
+
+
+class _KeyRings:
+    """One ring per secret per process, built on first use."""
+
+    def __init__(self, region: str, endpoint_url: str | None, max_age: int) -> None:
+        self._region, self._endpoint, self._max_age = region, endpoint_url, max_age
+        self.built: dict[str, SecretsManagerKeyRing] = {}
+
+    def __call__(self, secret_id: str) -> SecretsManagerKeyRing:
+        if secret_id not in self.built:
+            from app.adapters.signing_keys import SecretsManagerKeyRing
+
+            self.built[secret_id] = SecretsManagerKeyRing.build(
+                secret_id, self._region, self._endpoint, self._max_age
+            )
+        return self.built[secret_id]
 
 
 def build_container(settings: Settings) -> Container:
     """Wire adapters into the use cases of the services `settings` names."""
+    rings = _KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
     todos = None
     if settings.serves("todos"):
         repository = _todo_repository(settings)
         todos = TodoService(
             repository=repository,
-            cursors=CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            cursors=CursorCodec(rings(settings.cursor_keys)),
             ids=UlidGenerator(),
             clock=SystemClock(),
         )
@@ -88,7 +120,7 @@ def build_container(settings: Settings) -> Container:
         posts = PostService(
             DynamoPostRepository(model, feed),
             SafeMarkdown(),
-            CursorCodec(settings.cursor_secret.get_secret_value().encode()),
+            CursorCodec(rings(settings.cursor_keys)),
             SystemClock(),
         )
     photos, post_directory = None, None
@@ -110,7 +142,7 @@ def build_container(settings: Settings) -> Container:
             settings.subscribers_table,
             settings.region,
             settings.aws_endpoint_url,
-            settings.cursor_secret.get_secret_value(),
+            CursorCodec(rings(settings.link_keys)),
         )
     return Container(
         settings=settings,
@@ -120,6 +152,7 @@ def build_container(settings: Settings) -> Container:
         photos=photos,
         post_directory=post_directory,
         storage=storage,
+        key_rings=tuple(rings.built.values()),
     )
 
 
@@ -167,13 +200,13 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
 
 
 def _subscription_service(
-    table: str, region: str, endpoint: str | None, secret: str
+    table: str, region: str, endpoint: str | None, links: CursorCodec
 ) -> SubscriptionService:
     from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 
     return SubscriptionService(
         DynamoSubscriberRepository(bind_subscriber_model(table, region, endpoint)),
-        CursorCodec(secret.encode()),
+        links,
         SystemClock(),
     )
 
@@ -192,22 +225,39 @@ def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
     )
 
 
-def build_welcome_sender(settings: WelcomeSettings) -> WelcomeSender:
-    """The welcome function's collaborators: subscribers table, SES, the token signer."""
+def build_subscriber_mail(settings: SubscriberMailSettings) -> SubscriberMail:
+    """The subscriber-mail function's collaborators: subscribers table, SES, the link keys."""
     from app.adapters.ses_mail import SesMailer
     from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
 
-    secret = settings.cursor_secret.get_secret_value()
+    rings = _KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
+    links = rings(settings.link_keys)
+    links.load()  # at init: a function that cannot read its keys fails to start
     repository = DynamoSubscriberRepository(
         bind_subscriber_model(
             settings.subscribers_table, settings.region, settings.aws_endpoint_url
         )
     )
-    return WelcomeSender(
-        repository,
-        SesMailer.build(settings.region, settings.sender_address, settings.aws_endpoint_url),
-        SubscriptionService(repository, CursorCodec(secret.encode()), SystemClock()),
-        settings.unsubscribe_url,
+    mailer = SesMailer.build(
+        settings.region,
+        settings.sender_address,
+        settings.aws_endpoint_url,
+        configuration_set=settings.configuration_set,
+    )
+    subscriptions = SubscriptionService(repository, CursorCodec(links), SystemClock())
+    return SubscriberMail(repository, mailer, subscriptions, settings.links_url)
+
+
+def build_suppressions(settings: SuppressionSettings) -> Suppressions:
+    """The mail-suppression function's collaborator: the subscribers table."""
+    from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
+
+    return Suppressions(
+        DynamoSubscriberRepository(
+            bind_subscriber_model(
+                settings.subscribers_table, settings.region, settings.aws_endpoint_url
+            )
+        )
     )
 
 

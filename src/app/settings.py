@@ -5,17 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Each router is a service: deployed as its own function, holding only its own data.
 SERVICES: Final = ("todos", "storage", "blog", "subscriptions", "photos")
 # What each service cannot start without (the template sets exactly these per function).
 _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
-    "todos": ("todos_table", "cursor_secret"),
+    "todos": ("todos_table", "cursor_keys"),
     "storage": ("identity_pool_id", "user_files_bucket"),
-    "blog": ("posts_table", "cursor_secret"),
-    "subscriptions": ("subscribers_table", "cursor_secret"),
+    "blog": ("posts_table", "cursor_keys"),
+    "subscriptions": ("subscribers_table", "link_keys"),
     "photos": ("photos_table", "photos_bucket"),
 }
 
@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     todos_table: str = Field(default="", validation_alias="TODOS_TABLE")
     user_pool_id: str = Field(default="", validation_alias="USER_POOL_ID")
     user_pool_client_id: str = Field(default="", validation_alias="USER_POOL_CLIENT_ID")
-    cursor_secret: SecretStr = Field(default=SecretStr(""), validation_alias="CURSOR_SECRET")
+    # Secrets Manager ids of the signing key rings, one per purpose (never the keys themselves).
+    cursor_keys: str = Field(default="", validation_alias="CURSOR_KEYS")
+    link_keys: str = Field(default="", validation_alias="LINK_KEYS")
+    key_cache_seconds: int = Field(default=300, validation_alias="KEY_CACHE_SECONDS", ge=1)
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
     subscribers_table: str = Field(default="", validation_alias="SUBSCRIBERS_TABLE")
@@ -70,9 +73,6 @@ class Settings(BaseSettings):
                     raise ValueError(f"the {service} service needs {', '.join(missing)}")
         if self.dax_endpoint and self.local_dax_endpoint:
             raise ValueError("DAX_ENDPOINT and LOCAL_DAX_ENDPOINT are exclusive")
-        secret = self.cursor_secret.get_secret_value()
-        if secret and len(secret.encode()) < 32:
-            raise ValueError("CURSOR_SECRET must be at least 32 bytes")
         return self
 
     @property
@@ -129,23 +129,43 @@ def get_photo_settings() -> PhotoSettings:
     return PhotoSettings()
 
 
-class WelcomeSettings(BaseSettings):
-    """What the welcome-email function reads."""
+class SubscriberMailSettings(BaseSettings):
+    """What the subscriber-mail function reads."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     subscribers_table: str = Field(validation_alias="SUBSCRIBERS_TABLE", min_length=3)
     sender_address: str = Field(validation_alias="SENDER_ADDRESS", min_length=3)
-    unsubscribe_url: str = Field(validation_alias="UNSUBSCRIBE_URL", min_length=8)
-    cursor_secret: SecretStr = Field(validation_alias="CURSOR_SECRET", min_length=32)
+    # SES configuration set whose bounces and complaints suppress addresses (empty: none).
+    configuration_set: str = Field(default="", validation_alias="SES_CONFIGURATION_SET")
+    # Where the links point: `<LINKS_URL>/confirm?token=...` and `<LINKS_URL>/unsubscribe?...`.
+    links_url: str = Field(validation_alias="LINKS_URL", min_length=8)
+    link_keys: str = Field(validation_alias="LINK_KEYS", min_length=3)
+    key_cache_seconds: int = Field(default=300, validation_alias="KEY_CACHE_SECONDS", ge=1)
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 @lru_cache(maxsize=1)
-def get_welcome_settings() -> WelcomeSettings:
-    """The welcome function's settings, read from the environment on first use."""
-    return WelcomeSettings()
+def get_subscriber_mail_settings() -> SubscriberMailSettings:
+    """The subscriber-mail function's settings, read from the environment on first use."""
+    return SubscriberMailSettings()
+
+
+class SuppressionSettings(BaseSettings):
+    """What the mail-suppression function reads."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    subscribers_table: str = Field(validation_alias="SUBSCRIBERS_TABLE", min_length=3)
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+@lru_cache(maxsize=1)
+def get_suppression_settings() -> SuppressionSettings:
+    """The mail-suppression function's settings, read from the environment on first use."""
+    return SuppressionSettings()
 
 
 @lru_cache(maxsize=1)

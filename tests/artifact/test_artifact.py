@@ -115,7 +115,7 @@ def test_every_module_has_unchecked_hash_bytecode(built_function: tuple[Path, st
 
 
 def test_bytecode_is_still_used_after_zipping(
-    built_function: tuple[Path, str], tmp_path: Path
+    built_function: tuple[Path, str], tmp_path: Path, local_aws: LocalAws
 ) -> None:
     """Lambda unzips into a read-only folder; zip timestamps (2 s) must not make the .pyc stale."""
     folder, handler = built_function
@@ -147,7 +147,7 @@ def test_bytecode_is_still_used_after_zipping(
         text=True,
         timeout=120,
         check=False,
-        env={"TODOS_TABLE": "t" * 5, "CURSOR_SECRET": "c" * 40, "AWS_REGION": "us-east-1"},
+        env=local_aws.environment("TodosFunction"),  # its init reads its key ring
     )
     assert result.returncode == 0, result.stderr[-3000:]
     from_cache = [

@@ -29,6 +29,7 @@ from app.devstack.functions.service import LocalLambda
 from app.devstack.ports import free_port
 from app.devstack.serving import serving_in_thread
 from app.domain.cursors import CursorCodec
+from app.domain.signing import SigningKey, StaticKeyRing
 from app.domain.todos import NewTodo, PageRequest, TodoChanges, TodoService
 from tests.conftest import LocalAws, SignedIn
 
@@ -202,7 +203,8 @@ def test_the_dax_path_carries_every_operation(
     direct = bind_todo_table(table, "us-east-1", local_aws.endpoint)
     through_dax = bind_todo_table(table, "us-east-1", transport=DaxTransport(lambda: stand_in))
     repository = DynamoTodoRepository(direct, cached=through_dax, recent_write_window=1.0)
-    service = TodoService(repository, CursorCodec(b"k" * 32), UlidGenerator(), SystemClock())
+    cursors = CursorCodec(StaticKeyRing([SigningKey("k1", b"k" * 32)]))
+    service = TodoService(repository, cursors, UlidGenerator(), SystemClock())
     owner = sign_up().sub
     todo = service.create(owner, NewTodo(title="via dax"))
     assert service.get(owner, todo.id).title == "via dax"

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from app.settings import Settings
 
-BASE = {"TODOS_TABLE": "todos", "CURSOR_SECRET": "x" * 40}
+BASE = {"TODOS_TABLE": "todos", "CURSOR_KEYS": "todos-cursor-keys"}
 
 
 def test_there_is_no_in_app_token_mode() -> None:
@@ -17,6 +17,11 @@ def test_there_is_no_in_app_token_mode() -> None:
     assert not hasattr(settings, "jwks_url")
 
 
-def test_short_cursor_secret_is_refused() -> None:
-    with pytest.raises(ValidationError, match="CURSOR_SECRET"):
-        Settings.model_validate({**BASE, "CURSOR_SECRET": "short"})
+def test_no_key_is_held_in_the_environment() -> None:
+    """A function names its key ring's secret; the keys are read from Secrets Manager."""
+    settings = Settings.model_validate({**BASE, "CURSOR_SECRET": "x" * 40})
+    assert not hasattr(settings, "cursor_secret")
+    with pytest.raises(ValidationError, match="CURSOR_KEYS"):
+        Settings.model_validate({"SERVICES": "todos", "TODOS_TABLE": "todos"})
+    with pytest.raises(ValidationError, match="LINK_KEYS"):
+        Settings.model_validate({"SERVICES": "subscriptions", "SUBSCRIBERS_TABLE": "subscribers"})

@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.cursors import CursorCodec
 from app.domain.errors import ConcurrentModification, InvalidCursor, NotFound, VersionConflict
+from app.domain.signing import SigningKey, StaticKeyRing
 from app.domain.todos import NewTodo, TodoChanges, TodoService
 from tests.unit.fakes import InMemoryTodoRepository, SequentialIds, StepClock
 
@@ -21,7 +22,8 @@ def repo() -> InMemoryTodoRepository:
 
 @pytest.fixture
 def service(repo: InMemoryTodoRepository) -> TodoService:
-    return TodoService(repo, CursorCodec(b"k" * 32), SequentialIds(), StepClock())
+    keys = StaticKeyRing([SigningKey("k1", b"k" * 32)])
+    return TodoService(repo, CursorCodec(keys), SequentialIds(), StepClock())
 
 
 def test_create_starts_at_version_one_with_equal_timestamps(service: TodoService) -> None:

@@ -100,6 +100,10 @@ export interface SubscribeInput {
   body: NonNullable<operations["subscribe"]["requestBody"]>["content"]["application/json"];
 }
 
+export interface ConfirmSubscriptionInput {
+  query: NonNullable<operations["confirmSubscription"]["parameters"]["query"]>;
+}
+
 export interface UnsubscribeInput {
   query: NonNullable<operations["unsubscribe"]["parameters"]["query"]>;
 }
@@ -188,12 +192,15 @@ export function createClient(options: ClientOptions) {
     /** Edit a post (its author, or an editor) (`PATCH /posts/{slug}`, tag blog). */
     updatePost: (input: UpdatePostInput): Promise<ApiResult<operations["updatePost"]["responses"][200]["content"]["application/json"]>> =>
       call("PATCH", "/posts/{slug}", input, true),
-    /** Subscribe to the newsletter (`POST /subscriptions`, tag subscriptions). */
+    /** Ask to subscribe to the newsletter (`POST /subscriptions`, tag subscriptions). */
     subscribe: (input: SubscribeInput): Promise<ApiResult<operations["subscribe"]["responses"][202]["content"]["application/json"]>> =>
       call("POST", "/subscriptions", input, false),
-    /** Unsubscribe with the link from an email (`GET /subscriptions/unsubscribe`, tag subscriptions). */
+    /** Confirm a subscription with the token from its email (`POST /subscriptions/confirm`, tag subscriptions). */
+    confirmSubscription: (input: ConfirmSubscriptionInput): Promise<ApiResult<operations["confirmSubscription"]["responses"][200]["content"]["application/json"]>> =>
+      call("POST", "/subscriptions/confirm", input, false),
+    /** Unsubscribe in one click (RFC 8058), with the token from an email (`POST /subscriptions/unsubscribe`, tag subscriptions). */
     unsubscribe: (input: UnsubscribeInput): Promise<ApiResult<operations["unsubscribe"]["responses"][200]["content"]["application/json"]>> =>
-      call("GET", "/subscriptions/unsubscribe", input, false),
+      call("POST", "/subscriptions/unsubscribe", input, false),
     /** A post's photos and their status (`GET /posts/{slug}/photos`, tag photos). */
     listPhotos: (input: ListPhotosInput): Promise<ApiResult<operations["listPhotos"]["responses"][200]["content"]["application/json"]>> =>
       call("GET", "/posts/{slug}/photos", input, false),

@@ -159,10 +159,32 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Subscribe to the newsletter
-         * @description 202 whether new or repeated; a new subscriber gets one welcome email.
+         * Ask to subscribe to the newsletter
+         * @description 202 for any address: a new request gets one email asking to confirm (at most one an hour
+         *     per address, expiring after 48 hours); nothing is sent to a subscribed or suppressed one.
          */
         post: operations["subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a subscription with the token from its email
+         * @description Activates the subscription (again: no change); the welcome email follows. A forged,
+         *     expired or ended link gets 400.
+         */
+        post: operations["confirmSubscription"];
         delete?: never;
         options?: never;
         head?: never;
@@ -176,13 +198,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Unsubscribe with the link from an email
-         * @description Works once per link; a forged, expired or used link gets 400.
-         */
-        get: operations["unsubscribe"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Unsubscribe in one click (RFC 8058), with the token from an email
+         * @description No login: the token is the authority. The body (`List-Unsubscribe=One-Click`, form
+         *     encoded, as mail clients send it) is not needed. Again: no change.
+         */
+        post: operations["unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -240,7 +263,7 @@ export interface components {
     schemas: {
         /**
          * Accepted
-         * @description Always the same answer: it never tells whether the address was already subscribed.
+         * @description Always the same answer: it never tells whether the address was already known.
          * @example {
          *       "status": "accepted"
          *     }
@@ -249,6 +272,20 @@ export interface components {
             /**
              * Status
              * @default accepted
+             */
+            status?: string;
+        };
+        /**
+         * Confirmed
+         * @description The subscription is active: the welcome email follows.
+         * @example {
+         *       "status": "confirmed"
+         *     }
+         */
+        Confirmed: {
+            /**
+             * Status
+             * @default confirmed
              */
             status?: string;
         };
@@ -578,7 +615,7 @@ export interface components {
         };
         /**
          * SubscriptionIn
-         * @description An address to send the newsletter to.
+         * @description An address to send the newsletter to, once its owner confirms.
          * @example {
          *       "email": "ada@example.com"
          *     }
@@ -2084,9 +2121,88 @@ export interface operations {
             };
         };
     };
+    confirmSubscription: {
+        parameters: {
+            query: {
+                /** @description From the email's link. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Confirmed"];
+                    "text/html": string;
+                };
+            };
+            /** @description Malformed JSON, an invalid cursor, or a malformed If-Match / If-None-Match. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled by API Gateway (the stage's or the method's limits); see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function failed or answered malformed (API Gateway's own response). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Data store temporarily unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The function did not answer within API Gateway's integration timeout. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     unsubscribe: {
         parameters: {
             query: {
+                /** @description From the email's link. */
                 token: string;
             };
             header?: never;
@@ -2102,6 +2218,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Unsubscribed"];
+                    "text/html": string;
                 };
             };
             /** @description Malformed JSON, an invalid cursor, or a malformed If-Match / If-None-Match. */

@@ -11,18 +11,23 @@ from app.domain.errors import DependencyUnavailable
 
 
 class SesMailer:
-    """Sends multipart mail from one verified sender."""
+    """Sends multipart mail from one verified sender, through a configuration set (if named),
+    whose event destination reports bounces and complaints."""
 
-    def __init__(self, ses: Any, sender: str) -> None:
+    def __init__(self, ses: Any, sender: str, configuration_set: str = "") -> None:
         self._ses = ses
         self._sender = sender
+        self._configuration_set = configuration_set
 
     @classmethod
-    def build(cls, region: str, sender: str, endpoint_url: str | None) -> SesMailer:
+    def build(
+        cls, region: str, sender: str, endpoint_url: str | None, *, configuration_set: str = ""
+    ) -> SesMailer:
         """With its own SES client."""
-        import boto3  # only the welcome function loads boto3
+        import boto3  # only the mail function loads boto3
 
-        return cls(boto3.client("ses", region_name=region, endpoint_url=endpoint_url), sender)
+        client = boto3.client("ses", region_name=region, endpoint_url=endpoint_url)
+        return cls(client, sender, configuration_set)
 
     def send(self, to: str, subject: str, text: str, html: str, headers: dict[str, str]) -> str:
         """Send; returns SES's message id. DependencyUnavailable when SES refuses or fails."""
@@ -35,8 +40,14 @@ class SesMailer:
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         try:
+            extra = (
+                {"ConfigurationSetName": self._configuration_set} if self._configuration_set else {}
+            )
             response = self._ses.send_raw_email(
-                Source=self._sender, Destinations=[to], RawMessage={"Data": message.as_bytes()}
+                Source=self._sender,
+                Destinations=[to],
+                RawMessage={"Data": message.as_bytes()},
+                **extra,
             )
         except ClientError as exc:
             raise DependencyUnavailable(exc.response["Error"]["Code"]) from exc

@@ -25,7 +25,7 @@ from app.domain.errors import (
 )
 from app.domain.identity import Unauthenticated
 from app.domain.posts import NotAnAuthor, NotYours, SlugTaken
-from app.domain.subscriptions import InvalidEmail, InvalidUnsubscribeToken
+from app.domain.subscriptions import InvalidEmail, InvalidLink
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     NotFound: (404, "Nothing exists here with this id."),
     SlugTaken: (409, "Another post already has this slug."),
     InvalidEmail: (422, "That is not an email address we can send to."),
-    InvalidUnsubscribeToken: (400, "This unsubscribe link is invalid, expired or already used."),
+    InvalidLink: (400, "This link is invalid or expired, or its subscription has ended."),
     NotAnAuthor: (403, "Only members of the authors group may write posts."),
     NotYours: (403, "Only its author or an editor may change this."),
     VersionConflict: (412, "The resource changed since the ETag you sent; fetch it again."),

@@ -56,6 +56,34 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_keys(args: argparse.Namespace) -> int:
+    """Rotate every signing key ring now, as its schedule would (the rotation function's code,
+    run here against the running stack's emulator)."""
+    import boto3
+
+    from app.adapters.secrets_rotation import SecretsManagerRotation
+    from app.devstack.emulators.process import LOCAL_CREDENTIALS
+    from app.devstack.secretsmanager.rotation import rotate
+
+    state = Path(args.state_dir)
+    if not (state / "rotations.json").exists():
+        print("the local stack is not running: start it with `make run`", file=sys.stderr)
+        return 2
+    outputs = json.loads((state / "outputs.json").read_text(encoding="utf-8"))
+    client = boto3.client(
+        "secretsmanager",
+        endpoint_url=outputs["AwsEndpointUrl"],
+        region_name=outputs.get("Region", "us-east-1"),
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+    rotation = SecretsManagerRotation(client)
+    for secret, function in json.loads((state / "rotations.json").read_text()).items():
+        rotate(secret, lambda e: rotation.step(e["SecretId"], e["ClientRequestToken"], e["Step"]))
+        print(f"rotated {secret.rsplit(':', 1)[-1]} ({function}'s code)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m app.devstack")
@@ -86,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     user.set_defaults(func=_user)
     outbox = commands.add_parser("outbox", help="show every email the local SES sent")
     outbox.set_defaults(func=_outbox)
+    keys = commands.add_parser("rotate-keys", help="rotate every signing key ring now")
+    keys.set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)
     if args.command == "user" and args.password is None:
         from app.devstack.cognito.users import DEFAULT_LOCAL_PASSWORD

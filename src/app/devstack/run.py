@@ -82,6 +82,7 @@ def _reload(stack: LocalStack, changed: set[Path]) -> None:
 
 def _announce(config: StackConfig, stack: LocalStack) -> None:
     write_outputs(config.outputs_file, stack.outputs)
+    write_outputs(config.state_dir / "rotations.json", stack.rotation_targets())
     lines = [f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):"]
     lines += [f"  {key:<24} {value}" for key, value in sorted(stack.outputs.items())]
     lines += [

@@ -31,6 +31,7 @@ from app.devstack.event_sources.dynamodb_streams import StreamPump
 from app.devstack.event_sources.mappings import event_source_mappings
 from app.devstack.event_sources.polling import Pollable, PumpThread
 from app.devstack.event_sources.s3_notifications import S3EventPump
+from app.devstack.event_sources.sns_subscriptions import SnsEventPump, sns_event_sources
 from app.devstack.functions.service import LocalLambda
 from app.devstack.gateway.app import Invoke, LocalApiGateway
 from app.devstack.gateway.authorizer import CognitoAuthorizers
@@ -40,6 +41,7 @@ from app.devstack.provisioning.intrinsics import load_template
 from app.devstack.provisioning.model import FunctionSpec, Provisioned
 from app.devstack.provisioning.provision import Provisioner
 from app.devstack.provisioning.serverless import API_ENDPOINT, DISTRIBUTION_ENDPOINT
+from app.devstack.secretsmanager.rotation import rotate
 from app.devstack.serving import serving_in_thread
 from app.site.pages import STATIC
 
@@ -91,6 +93,7 @@ class LocalStack:
         self.s3_pumps: dict[str, list[S3EventPump]] = {}
         self.poller: PumpThread | None = None
         self.ttl: TtlReaper
+        self.sns_pumps: dict[str, list[SnsEventPump]] = {}
 
     def start(self) -> LocalStack:
         """Start the emulators, restore data, create the resources, build functions and gateway."""
@@ -220,6 +223,20 @@ class LocalStack:
         finally:
             gateway.close()
 
+    def rotation_targets(self) -> dict[str, str]:
+        """Secret ARN -> the function that rotates it (what `make rotate-keys` reads)."""
+        return {
+            self.provisioned.refs[secret]: self.provisioned.functions[function].name
+            for secret, function in self.provisioned.rotations.items()
+        }
+
+    def rotate_keys(self) -> dict[str, str]:
+        """Rotate every secret the template schedules for rotation, through its function."""
+        return {
+            secret: rotate(self.provisioned.refs[secret], self.functions.handler(function))
+            for secret, function in self.provisioned.rotations.items()
+        }
+
     def client(self, service: str) -> Any:
         return boto3.session.Session(
             region_name=self.config.region,
@@ -237,11 +254,13 @@ class LocalStack:
             self.checkpoints,
         )
         self.ttl = TtlReaper(self.client("dynamodb"), self.provisioned.ttl_attributes)
+        self.sns_pumps = sns_event_sources(self.provisioned, self.functions, self.client("sqs"))
 
     def start_polling(self) -> None:
         """Deliver events continuously from now on (make run; tests drain by hand)."""
         pumps: list[Pollable] = [p for ps in self.stream_pumps.values() for p in ps]
         pumps += [p for ps in self.s3_pumps.values() for p in ps]
+        pumps += [p for ps in self.sns_pumps.values() for p in ps]
         self.poller = PumpThread([*pumps, self.ttl])
         self.poller.start()
 

@@ -1,4 +1,6 @@
-"""Opaque, tamper-proof pagination cursors (HMAC-SHA256 over the payload and its scope)."""
+"""Opaque, tamper-proof tokens: pagination cursors and email links (HMAC-SHA256 over the key id,
+the payload and its scope). A token names the key that signed it, so a rotated key ring still
+verifies tokens signed before the rotation, until that key retires."""
 
 from __future__ import annotations
 
@@ -9,35 +11,37 @@ import hmac
 import json
 
 from app.domain.errors import InvalidCursor
+from app.domain.signing import KeyRing
 
 _MAX_CURSOR_CHARS = 1024
 
 
 class CursorCodec:
-    """Signs a repository's page marker for one scope (caller + query) and verifies it back."""
+    """Signs a marker for one scope (caller + query, or a link's purpose) and verifies it back."""
 
-    def __init__(self, secret: bytes) -> None:
-        if len(secret) < 32:
-            raise ValueError("cursor secret must be at least 32 bytes")
-        self._secret = secret
+    def __init__(self, keys: KeyRing) -> None:
+        self._keys = keys
 
     def encode(self, marker: dict[str, str], scope: str) -> str:
-        """Return a URL-safe cursor that only `decode(..., scope)` accepts."""
+        """Return a URL-safe token that only `decode(..., scope)` accepts."""
+        key = self._keys.current()
         payload = json.dumps(marker, separators=(",", ":"), sort_keys=True).encode()
-        tag = self._tag(payload, scope)
-        return f"{_b64(payload)}.{_b64(tag)}"
+        tag = _tag(key.secret, key.id, payload, scope)
+        return f"{key.id}.{_b64(payload)}.{_b64(tag)}"
 
     def decode(self, cursor: str, scope: str) -> dict[str, str]:
-        """Return the marker, or raise InvalidCursor when forged, altered or foreign."""
-        if len(cursor) > _MAX_CURSOR_CHARS or cursor.count(".") != 1:
+        """Return the marker, or raise InvalidCursor when forged, altered, foreign or signed
+        with a key that has retired."""
+        if len(cursor) > _MAX_CURSOR_CHARS or cursor.count(".") != 2:
             raise InvalidCursor("malformed cursor")
-        body, _, tag = cursor.partition(".")
+        key_id, body, tag = cursor.split(".")
         try:
             payload = _unb64(body)
             given = _unb64(tag)
         except (binascii.Error, ValueError) as exc:
             raise InvalidCursor("malformed cursor") from exc
-        if not hmac.compare_digest(given, self._tag(payload, scope)):
+        key = self._keys.find(key_id) if key_id else None
+        if key is None or not hmac.compare_digest(given, _tag(key.secret, key_id, payload, scope)):
             raise InvalidCursor("cursor was not issued for this query")
         marker = json.loads(payload)
         if not isinstance(marker, dict) or not all(
@@ -46,9 +50,10 @@ class CursorCodec:
             raise InvalidCursor("malformed cursor")
         return marker
 
-    def _tag(self, payload: bytes, scope: str) -> bytes:
-        message = scope.encode() + b"\x00" + payload
-        return hmac.new(self._secret, message, hashlib.sha256).digest()
+
+def _tag(secret: bytes, key_id: str, payload: bytes, scope: str) -> bytes:
+    message = b"\x00".join((scope.encode(), key_id.encode(), payload))
+    return hmac.new(secret, message, hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:

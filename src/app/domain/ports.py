@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from app.domain.posts import Post
-    from app.domain.subscriptions import Subscriber
     from app.domain.todos import Page, PageRequest, Todo
 
 
@@ -77,13 +76,3 @@ class MarkdownRenderer(Protocol):
 
     def to_safe_html(self, markdown: str) -> str:
         """Sanitized HTML."""
-
-
-class SubscriberRepository(Protocol):
-    """Subscribers by address."""
-
-    def add_if_absent(self, subscriber: Subscriber) -> bool:
-        """Insert unless the address exists; True when inserted."""
-
-    def deactivate(self, email: str) -> bool:
-        """Mark an active subscriber unsubscribed; False when absent or already inactive."""

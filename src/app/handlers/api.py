@@ -75,4 +75,6 @@ def make_handler(container: Container) -> Callable[[dict[str, Any], Any], dict[s
 
 # The app's own loggers (access log, error handler) write the same structured JSON.
 copy_config_to_registered_loggers(source_logger=logger, include={"app"})
-handler = make_handler(build_container(get_settings()))
+_container = build_container(get_settings())
+_container.load_keys()  # at init: a function that cannot read its signing keys fails to start
+handler = make_handler(_container)

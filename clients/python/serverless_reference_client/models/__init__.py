@@ -1,6 +1,7 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .accepted import Accepted
+from .confirmed import Confirmed
 from .field_problem import FieldProblem
 from .health import Health
 from .photo_list import PhotoList
@@ -27,6 +28,7 @@ from .upload_ticket_out import UploadTicketOut
 
 __all__ = (
     "Accepted",
+    "Confirmed",
     "FieldProblem",
     "Health",
     "PhotoList",

@@ -13,7 +13,7 @@ T = TypeVar("T", bound="Accepted")
 
 @_attrs_define
 class Accepted:
-    """Always the same answer: it never tells whether the address was already subscribed.
+    """Always the same answer: it never tells whether the address was already known.
 
     Attributes:
         status (str | Unset):  Default: 'accepted'.

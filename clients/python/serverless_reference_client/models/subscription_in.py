@@ -10,7 +10,7 @@ T = TypeVar("T", bound="SubscriptionIn")
 
 @_attrs_define
 class SubscriptionIn:
-    """An address to send the newsletter to.
+    """An address to send the newsletter to, once its owner confirms.
 
     Attributes:
         email (str):

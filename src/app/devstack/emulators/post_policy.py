@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from app.devstack.emulators import replaying
+
 UNSIGNED_FIELDS = frozenset({"x-amz-signature", "file", "policy"})
 TOO_LARGE = "exceeds the maximum allowed size"
 TOO_SMALL = "is smaller than the minimum allowed size"
@@ -152,18 +154,16 @@ def _check_condition(
 
 def install(secrets: Mapping[str, str]) -> None:
     """Check every POST upload of the emulator this process runs (idempotent)."""
-    from moto.moto_api._internal.recorder.models import Recorder
     from moto.s3.responses import S3Response
 
     if getattr(S3Response, "_post_policy_checked", False):
         return
+    replaying.install()
     original_post = S3Response._bucket_response_post
-    original_replay = Recorder.replay_recording
-    replaying = {"now": False}
 
     def checked_post(self: Any, request: Any, bucket_name: str) -> Any:
         self.path = self._get_path(request)  # as moto sets it, so that DeleteObjects is known
-        if not replaying["now"] and not self.is_delete_keys():
+        if not replaying.now() and not self.is_delete_keys():
             fields = {k: v for k, v in self.form_data.items() if k != "file"}
             body = (
                 self.raw_body if isinstance(self.raw_body, bytes) else str(self.raw_body).encode()
@@ -174,13 +174,5 @@ def install(secrets: Mapping[str, str]) -> None:
                 return refusal.status, {"Content-Type": "application/xml"}, refusal.xml()
         return original_post(self, request, bucket_name)
 
-    def replay(self: Any, *args: Any, **kwargs: Any) -> Any:
-        replaying["now"] = True
-        try:
-            return original_replay(self, *args, **kwargs)
-        finally:
-            replaying["now"] = False
-
     S3Response._bucket_response_post = checked_post  # type: ignore[method-assign]
     S3Response._post_policy_checked = True  # type: ignore[attr-defined]
-    Recorder.replay_recording = replay  # type: ignore[method-assign]

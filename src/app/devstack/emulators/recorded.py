@@ -17,7 +17,7 @@ from moto import server
 from moto.cognitoidp.models import CognitoIdpUser
 from moto.moto_api._internal.recorder.models import Recorder
 
-from app.devstack.emulators import post_policy
+from app.devstack.emulators import dynamodb_transactions, post_policy, ses_simulator
 from app.devstack.emulators.process import LOCAL_SECRETS
 
 _READS = (
@@ -83,4 +83,6 @@ def install() -> None:
 if __name__ == "__main__":
     install()
     post_policy.install(LOCAL_SECRETS)
+    ses_simulator.install()
+    dynamodb_transactions.install()
     server.main()

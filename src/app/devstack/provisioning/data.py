@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from typing import Any
@@ -73,16 +74,16 @@ class DataResources:
     def _secret(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         props = self._ctx.resolve(props, result)
         name = props.get("Name") or self._ctx.default_name(logical_id)
+        client = self._ctx.client("secretsmanager")
         try:
-            arn = self._ctx.client("secretsmanager").describe_secret(SecretId=name)["ARN"]
+            arn = client.describe_secret(SecretId=name)["ARN"]
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceNotFoundException":
                 raise
             generate = props.get("GenerateSecretString", {})
             value = props.get("SecretString") or _generate_secret(generate)
-            arn = self._ctx.client("secretsmanager").create_secret(Name=name, SecretString=value)[
-                "ARN"
-            ]
+            tags = [{"Key": str(t["Key"]), "Value": str(t["Value"])} for t in props.get("Tags", [])]
+            arn = client.create_secret(Name=name, SecretString=value, Tags=tags)["ARN"]
         result.refs[logical_id] = arn
 
     def _bucket(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
@@ -162,11 +163,17 @@ class DataResources:
 
 
 def _generate_secret(spec: dict[str, Any]) -> str:
+    """What GenerateSecretString makes: a password, or a JSON template with one added to it
+    under GenerateStringKey (AWS::SecretsManager::Secret GenerateSecretString docs)."""
     length = int(spec.get("PasswordLength", 32))
     alphabet = string.ascii_letters + string.digits
     if not spec.get("ExcludePunctuation", False):
         alphabet += "!#$%&()*+,-.:;<=>?@[]^_{|}~"
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+    password = "".join(secrets.choice(alphabet) for _ in range(length))
+    if "SecretStringTemplate" in spec and "GenerateStringKey" in spec:
+        template = json.loads(spec["SecretStringTemplate"])
+        return json.dumps({**template, spec["GenerateStringKey"]: password})
+    return password
 
 
 def _cors_rule(rule: dict[str, Any]) -> Any:

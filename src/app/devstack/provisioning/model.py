@@ -39,6 +39,16 @@ class S3Source:
 
 
 @dataclass(frozen=True)
+class SnsSource:
+    """A function's SNS event source, delivered locally through an SQS queue subscribed to it."""
+
+    function: str
+    event: str
+    queue_url: str
+    subscription_arn: str
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     """One AWS::Serverless::Function as Lambda runs it: code, handler, limits, environment."""
 
@@ -71,6 +81,10 @@ class Provisioned:
     stream_sources: list[StreamSource] = field(default_factory=list)
     s3_sources: list[S3Source] = field(default_factory=list)
     ttl_attributes: dict[str, str] = field(default_factory=dict)  # table name -> TTL attribute
+    sns_sources: list[SnsSource] = field(default_factory=list)
+    rotations: dict[str, str] = field(default_factory=dict)  # secret logical id -> function
+    # Asynchronous invocation settings by function: (retries, on-failure queue URL or "").
+    async_configs: dict[str, tuple[int, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     # AWS endpoints of this stack (execute-api, CloudFront) -> where the local stack serves them.
     local_endpoints: dict[str, str] = field(default_factory=dict)

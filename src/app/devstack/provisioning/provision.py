@@ -11,6 +11,7 @@ from app.devstack.provisioning.cognito import CognitoResources
 from app.devstack.provisioning.context import Creator, ProvisioningContext
 from app.devstack.provisioning.data import DataResources
 from app.devstack.provisioning.intrinsics import Resolver
+from app.devstack.provisioning.messaging import MessagingResources
 from app.devstack.provisioning.model import ACCOUNT_ID, Provisioned
 from app.devstack.provisioning.serverless import ServerlessResources
 
@@ -62,6 +63,7 @@ class Provisioner:
         # In dependency order: data, then sign-in, then what runs (functions reference both).
         creators: dict[str, Creator] = {
             **self._data.creators(),
+            **MessagingResources(self._context).creators(),
             **CognitoResources(self._context).creators(),
             **self._serverless.creators(),
         }

@@ -17,6 +17,7 @@ from app.devstack.provisioning.model import (
     FunctionSpec,
     Provisioned,
     S3Source,
+    SnsSource,
     StreamSource,
 )
 
@@ -44,6 +45,7 @@ class ServerlessResources:
             "AWS::CloudFront::Distribution": self._distribution,
             "AWS::Serverless::Api": self._api,
             "AWS::Serverless::Function": self._function,
+            "AWS::SecretsManager::RotationSchedule": self._rotation,
         }
 
     def _short_id(self, logical_id: str, length: int) -> str:
@@ -79,6 +81,14 @@ class ServerlessResources:
         result.attributes[(logical_id, "Arn")] = (
             f"arn:aws:lambda:{self._ctx.region}:{ACCOUNT_ID}:function:{name}"
         )
+
+    def _rotation(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
+        # No scheduler locally: `make rotate-keys` plays Secrets Manager's side of a rotation
+        # (devstack.secrets), invoking the function the schedule names.
+        secret = props["SecretId"]["Ref"] if isinstance(props["SecretId"], dict) else ""
+        function = props["RotationLambdaARN"]["Fn::GetAtt"][0]
+        result.rotations[secret] = function
+        result.refs[logical_id] = f"{result.refs.get(secret, secret)}|rotation"
 
     def function_spec(
         self, logical_id: str, props: dict[str, Any], globals_: dict[str, Any], result: Provisioned
@@ -123,7 +133,14 @@ class ServerlessResources:
         )
 
     def event_sources(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
-        """Record the function's DynamoDB and S3 event sources (S3 ones get a local queue)."""
+        """Record the function's DynamoDB, S3 and SNS event sources (S3 and SNS ones get a local
+        queue), and its asynchronous invocation settings."""
+        invoke = self._ctx.resolve(props.get("EventInvokeConfig") or {}, result)
+        on_failure = invoke.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        result.async_configs[logical_id] = (
+            int(invoke.get("MaximumRetryAttempts", 2)),  # Lambda's default: two retries
+            result.queue_urls.get(on_failure or "", ""),
+        )
         for event_name, event in props.get("Events", {}).items():
             if event["Type"] == "DynamoDB":
                 resolved = self._ctx.resolve(event["Properties"], result)
@@ -131,6 +148,22 @@ class ServerlessResources:
             elif event["Type"] == "S3":
                 queue_url = self._s3_notification(logical_id, event, result)
                 result.s3_sources.append(S3Source(logical_id, event_name, queue_url))
+            elif event["Type"] == "SNS":
+                result.sns_sources.append(
+                    self._sns_subscription(logical_id, event_name, event, result)
+                )
+
+    def _sns_subscription(
+        self, function: str, event_name: str, event: dict[str, Any], result: Provisioned
+    ) -> SnsSource:
+        """moto runs no function: the topic delivers to a queue, which the local pump reads."""
+        topic = self._ctx.resolve(event["Properties"]["Topic"], result)
+        queue = f"{self._ctx.stack_name}-{function}-{event_name}-sns"
+        self._data.queue(queue, {"QueueName": queue}, result)
+        arn = self._ctx.client("sns").subscribe(
+            TopicArn=topic, Protocol="sqs", Endpoint=result.attributes[(queue, "Arn")]
+        )["SubscriptionArn"]
+        return SnsSource(function, event_name, result.refs[queue], arn)
 
     def _s3_notification(self, function: str, event: dict[str, Any], result: Provisioned) -> str:
         """moto runs no function: the bucket notifies a queue, which the local pump reads."""

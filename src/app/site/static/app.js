@@ -45,7 +45,7 @@
         body: JSON.stringify({ email: email })
       }).then(function (r) {
         if (r.status === 202) {
-          status.textContent = "Thanks! Check your inbox for a welcome email.";
+          status.textContent = "Almost done: confirm with the link we just emailed you.";
           form.reset();
         } else {
           return r.json().then(function (problem) {

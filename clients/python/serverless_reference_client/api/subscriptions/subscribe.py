@@ -96,12 +96,13 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: SubscriptionIn,
 ) -> Response[Accepted | Problem]:
-    """Subscribe to the newsletter
+    """Ask to subscribe to the newsletter
 
-     202 whether new or repeated; a new subscriber gets one welcome email.
+     202 for any address: a new request gets one email asking to confirm (at most one an hour
+    per address, expiring after 48 hours); nothing is sent to a subscribed or suppressed one.
 
     Args:
-        body (SubscriptionIn): An address to send the newsletter to.
+        body (SubscriptionIn): An address to send the newsletter to, once its owner confirms.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,12 +128,13 @@ def sync(
     client: AuthenticatedClient | Client,
     body: SubscriptionIn,
 ) -> Accepted | Problem | None:
-    """Subscribe to the newsletter
+    """Ask to subscribe to the newsletter
 
-     202 whether new or repeated; a new subscriber gets one welcome email.
+     202 for any address: a new request gets one email asking to confirm (at most one an hour
+    per address, expiring after 48 hours); nothing is sent to a subscribed or suppressed one.
 
     Args:
-        body (SubscriptionIn): An address to send the newsletter to.
+        body (SubscriptionIn): An address to send the newsletter to, once its owner confirms.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,12 +155,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: SubscriptionIn,
 ) -> Response[Accepted | Problem]:
-    """Subscribe to the newsletter
+    """Ask to subscribe to the newsletter
 
-     202 whether new or repeated; a new subscriber gets one welcome email.
+     202 for any address: a new request gets one email asking to confirm (at most one an hour
+    per address, expiring after 48 hours); nothing is sent to a subscribed or suppressed one.
 
     Args:
-        body (SubscriptionIn): An address to send the newsletter to.
+        body (SubscriptionIn): An address to send the newsletter to, once its owner confirms.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,12 +185,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: SubscriptionIn,
 ) -> Accepted | Problem | None:
-    """Subscribe to the newsletter
+    """Ask to subscribe to the newsletter
 
-     202 whether new or repeated; a new subscriber gets one welcome email.
+     202 for any address: a new request gets one email asking to confirm (at most one an hour
+    per address, expiring after 48 hours); nothing is sent to a subscribed or suppressed one.
 
     Args:
-        body (SubscriptionIn): An address to send the newsletter to.
+        body (SubscriptionIn): An address to send the newsletter to, once its owner confirms.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -22,7 +22,7 @@ def _get_kwargs(
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
-        "method": "get",
+        "method": "post",
         "url": "/subscriptions/unsubscribe",
         "params": params,
     }
@@ -88,12 +88,13 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     token: str,
 ) -> Response[Problem | Unsubscribed]:
-    """Unsubscribe with the link from an email
+    """Unsubscribe in one click (RFC 8058), with the token from an email
 
-     Works once per link; a forged, expired or used link gets 400.
+     No login: the token is the authority. The body (`List-Unsubscribe=One-Click`, form
+    encoded, as mail clients send it) is not needed. Again: no change.
 
     Args:
-        token (str):
+        token (str): From the email's link.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -119,12 +120,13 @@ def sync(
     client: AuthenticatedClient | Client,
     token: str,
 ) -> Problem | Unsubscribed | None:
-    """Unsubscribe with the link from an email
+    """Unsubscribe in one click (RFC 8058), with the token from an email
 
-     Works once per link; a forged, expired or used link gets 400.
+     No login: the token is the authority. The body (`List-Unsubscribe=One-Click`, form
+    encoded, as mail clients send it) is not needed. Again: no change.
 
     Args:
-        token (str):
+        token (str): From the email's link.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,12 +147,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     token: str,
 ) -> Response[Problem | Unsubscribed]:
-    """Unsubscribe with the link from an email
+    """Unsubscribe in one click (RFC 8058), with the token from an email
 
-     Works once per link; a forged, expired or used link gets 400.
+     No login: the token is the authority. The body (`List-Unsubscribe=One-Click`, form
+    encoded, as mail clients send it) is not needed. Again: no change.
 
     Args:
-        token (str):
+        token (str): From the email's link.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,12 +177,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     token: str,
 ) -> Problem | Unsubscribed | None:
-    """Unsubscribe with the link from an email
+    """Unsubscribe in one click (RFC 8058), with the token from an email
 
-     Works once per link; a forged, expired or used link gets 400.
+     No login: the token is the authority. The body (`List-Unsubscribe=One-Click`, form
+    encoded, as mail clients send it) is not needed. Again: no change.
 
     Args:
-        token (str):
+        token (str): From the email's link.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

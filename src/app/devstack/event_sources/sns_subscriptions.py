@@ -1,0 +1,154 @@
+"""SNS topic -> Lambda function, locally.
+
+moto delivers a topic's messages to subscribed queues, never to functions: the local stack
+subscribes a queue to each topic a function's `SNS` event names, and the pump invokes the
+function with the event Lambda receives from SNS (one record; `EventSource` "aws:sns", the
+notification under `Sns`, with Lambda's spelling `SigningCertUrl` and `UnsubscribeUrl`). SNS
+invokes asynchronously: a failed invocation is retried as the function's EventInvokeConfig
+says (`MaximumRetryAttempts`, Lambda's default two), then the event goes to its on-failure
+destination with Lambda's record of it (`requestContext.condition` "RetriesExhausted",
+`requestPayload`), or is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.devstack.functions.service import LocalLambda
+from app.devstack.provisioning.model import Provisioned
+
+
+@dataclass(frozen=True)
+class SnsSubscription:
+    """One function's SNS event source, delivered locally through a queue."""
+
+    function_name: str
+    function_arn: str
+    queue_url: str
+    subscription_arn: str
+    handler: Callable[[dict[str, Any]], Any]  # invokes; raises when the invocation fails
+    retries: int = 2
+    on_failure_queue_url: str = ""
+
+
+def lambda_sns_event(notification: dict[str, Any], subscription_arn: str) -> dict[str, Any]:
+    """The event Lambda gets for one SNS notification (as queued by SNS for SQS)."""
+    return {
+        "Records": [
+            {
+                "EventSource": "aws:sns",
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": subscription_arn,
+                "Sns": {
+                    "Type": notification.get("Type", "Notification"),
+                    "MessageId": notification.get("MessageId", str(uuid.uuid4())),
+                    "TopicArn": notification.get("TopicArn", ""),
+                    "Subject": notification.get("Subject"),
+                    "Message": notification.get("Message", ""),
+                    "Timestamp": notification.get("Timestamp", ""),
+                    "SignatureVersion": notification.get("SignatureVersion", "1"),
+                    "Signature": notification.get("Signature", "local"),
+                    "SigningCertUrl": notification.get("SigningCertURL", ""),
+                    "UnsubscribeUrl": notification.get("UnsubscribeURL", ""),
+                    "MessageAttributes": notification.get("MessageAttributes", {}),
+                },
+            }
+        ]
+    }
+
+
+class SnsEventPump:
+    """Delivers one queue's SNS notifications to a handler; `poll` does one round."""
+
+    def __init__(self, subscription: SnsSubscription, sqs: Any) -> None:
+        self.subscription = subscription
+        self._sqs = sqs
+        self.invocations = 0
+        self.failed = 0
+
+    def poll(self) -> int:
+        """Receive what is waiting and invoke once per notification; returns invocations."""
+        sub = self.subscription
+        response = self._sqs.receive_message(
+            QueueUrl=sub.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=5
+        )
+        for message in response.get("Messages", []):
+            event = lambda_sns_event(json.loads(message["Body"]), sub.subscription_arn)
+            if not self._invoke(event):
+                self.failed += 1
+                self._give_up(event)
+            self._sqs.delete_message(QueueUrl=sub.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(response.get("Messages", []))
+
+    def drain(self, timeout: float = 20.0) -> None:
+        """Poll until the queue is empty."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.poll()
+            attributes = self._sqs.get_queue_attributes(
+                QueueUrl=self.subscription.queue_url,
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                ],
+            )["Attributes"]
+            if not any(int(value) for value in attributes.values()):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"SNS events of {self.subscription.function_name} still waiting")
+
+    def _invoke(self, event: dict[str, Any]) -> bool:
+        for _ in range(1 + self.subscription.retries):
+            self.invocations += 1
+            try:
+                self.subscription.handler(event)
+            except Exception:  # noqa: BLE001, S112 - a failed invocation is retried, as on Lambda
+                continue
+            return True
+        return False
+
+    def _give_up(self, event: dict[str, Any]) -> None:
+        """Lambda's on-failure record of an asynchronous invocation (Lambda docs, "Retaining
+        records of asynchronous invocations")."""
+        sub = self.subscription
+        if not sub.on_failure_queue_url:
+            return
+        record = {
+            "version": "1.0",
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"{sub.function_arn}:$LATEST",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": 1 + sub.retries,
+            },
+            "requestPayload": event,
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
+        }
+        self._sqs.send_message(QueueUrl=sub.on_failure_queue_url, MessageBody=json.dumps(record))
+
+
+def sns_event_sources(
+    provisioned: Provisioned, functions: LocalLambda, sqs: Any
+) -> dict[str, list[SnsEventPump]]:
+    """A pump per SNS event source, by function."""
+    pumps: dict[str, list[SnsEventPump]] = {}
+    for source in provisioned.sns_sources:
+        retries, on_failure = provisioned.async_configs.get(source.function, (2, ""))
+        subscription = SnsSubscription(
+            function_name=provisioned.functions[source.function].name,
+            function_arn=provisioned.attributes[(source.function, "Arn")],
+            queue_url=source.queue_url,
+            subscription_arn=source.subscription_arn,
+            handler=functions.handler(source.function),
+            retries=retries,
+            on_failure_queue_url=on_failure,
+        )
+        pumps.setdefault(source.function, []).append(SnsEventPump(subscription, sqs))
+    return pumps

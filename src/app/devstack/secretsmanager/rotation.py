@@ -1,0 +1,24 @@
+"""Secrets Manager's side of a rotation, played locally (no scheduler, and moto runs no function).
+
+On a schedule (or RotateSecret) Secrets Manager invokes the secret's rotation function four
+times with one new version token: createSecret, setSecret, testSecret, finishSecret (Secrets
+Manager User Guide, "How rotation works"). Here `make rotate-keys` (or a test) does the same
+through the function's local worker; every warm function picks the new ring up within its
+cache age, and at once for a token signed with a key it has not seen.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
+
+
+def rotate(secret_id: str, invoke: Callable[[dict[str, Any]], Any]) -> str:
+    """Run the four steps with a new token through `invoke` (the rotation function)."""
+    token = str(uuid.uuid4())
+    for step in STEPS:
+        invoke({"SecretId": secret_id, "ClientRequestToken": token, "Step": step})
+    return token
