@@ -80,8 +80,12 @@ def _branches(value: dict[str, Any]) -> list[Any]:
 
 
 def candidates(template: dict[str, Any], value: Any) -> list[Any]:
-    """The values a setting may take: a literal is itself; a `!Ref` to a parameter is its
-    default, allowed values and bounds (what a deployer may pass)."""
+    """The values a setting may deploy with, its default first: a literal is itself, an `Fn::If`
+    each branch's, a `!Ref` to a parameter its default, allowed values and bounds."""
+    if value is None:
+        return []
+    if _is_if(value):
+        return [found for branch in _branches(value) for found in candidates(template, branch)]
     if not (isinstance(value, dict) and set(value) == {"Ref"}):
         return [value]
     parameter = template.get("Parameters", {}).get(value["Ref"])

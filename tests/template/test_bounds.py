@@ -19,7 +19,7 @@ import pytest
 
 from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import REPO_ROOT
-from tests.templates import TEMPLATE, candidates, either, planted, translate
+from tests.templates import TEMPLATE, candidates, planted, translate
 from updates.edge import UPDATES_TEMPLATE
 
 # Lambda quotas (Lambda developer guide, "Lambda quotas",
@@ -83,14 +83,6 @@ def parameter_findings(template: dict[str, Any]) -> list[str]:
     return findings
 
 
-def values(template: dict[str, Any], setting: Any) -> list[Any]:
-    """Every value a setting may deploy with: each `Fn::If` branch, each `!Ref`'s range."""
-    if setting is None:
-        return []
-    branches = either(setting) if isinstance(setting, dict) and "Fn::If" in setting else [setting]
-    return [value for branch in branches for value in candidates(template, branch)]
-
-
 def setting_findings(template: dict[str, Any], where: str, props: dict[str, Any]) -> list[str]:
     """Settings of one function (or of Globals.Function) outside Lambda's quotas."""
     findings = []
@@ -99,15 +91,15 @@ def setting_findings(template: dict[str, Any], where: str, props: dict[str, Any]
         setting = props.get(name)
         if field and isinstance(setting, dict) and field in setting:
             setting = setting[field]
-        for value in values(template, setting):
+        for value in candidates(template, setting):
             if not (isinstance(value, int | str) and str(value).isdigit()):
                 findings.append(f"{where}.{key}: {value!r} cannot be bounded")
             elif not low <= int(value) <= high:
                 findings.append(f"{where}.{key}: {value} outside {low}..{high}")
-    for value in values(template, props.get("ReservedConcurrentExecutions")):
+    for value in candidates(template, props.get("ReservedConcurrentExecutions")):
         if not str(value).isdigit():  # a negative number, or not a number
             findings.append(f"{where}.ReservedConcurrentExecutions: {value!r} is not >= 0")
-    if "Runtime" in props and values(template, props["Runtime"]) != [RUNTIME]:
+    if "Runtime" in props and candidates(template, props["Runtime"]) != [RUNTIME]:
         findings.append(f"{where}.Runtime: {props['Runtime']!r}, not {RUNTIME}")
     if "Architectures" in props and set(props["Architectures"]) not in ARCHITECTURES:
         findings.append(f"{where}.Architectures: {props['Architectures']!r}")
@@ -131,7 +123,7 @@ def function_findings(template: dict[str, Any]) -> list[str]:
         api = [e["Properties"] for e in props.get("Events", {}).values() if e["Type"] == "Api"]
         waits = [int(e.get("TimeoutInMillis", API_TIMEOUT_SECONDS * 1000)) // 1000 for e in api]
         limit = min(waits, default=BOUNDS["Timeout"][1])
-        for value in values(template, effective["Timeout"]):
+        for value in candidates(template, effective["Timeout"]):
             if str(value).isdigit() and int(value) > limit:
                 findings.append(f"{name}.Timeout: {value} s, but API Gateway waits {limit} s")
     return findings
@@ -192,6 +184,7 @@ def test_the_parameter_checks_catch_planted_mistakes(template: dict[str, Any]) -
     [
         ("PostsFunction.Properties.MemorySize", 20000, "PostsFunction.MemorySize: 20000 outside"),
         ("Globals.Function.MemorySize", 20000, "Globals.Function.MemorySize: 20000 outside"),
+        ("PostsFunction.Properties.MemorySize", {"Fn::If": ["DaxEnabled", 20000, 512]}, "20000"),
         ("ThumbnailFunction.Properties.Timeout", 901, "ThumbnailFunction.Timeout: 901 outside"),
         ("PostsFunction.Properties.Timeout", 60, "PostsFunction.Timeout: 60 s, but API Gateway"),
         ("PostsFunction.Properties.EphemeralStorage", {"Size": 256}, "Size: 256 outside"),
