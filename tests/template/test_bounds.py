@@ -29,7 +29,9 @@ from updates.edge import UPDATES_TEMPLATE
 BOUNDS = {"MemorySize": (128, 10_240), "Timeout": (1, 900), "EphemeralStorage.Size": (512, 10_240)}
 LAMBDA_DEFAULTS = {"MemorySize": 128, "Timeout": 3}
 # API Gateway REST integrations time out after 29 s unless the integration's timeout is raised
-# (API Gateway quotas, "Maximum integration timeout"); SAM's Api event sets it as TimeoutInMillis.
+# (Regional and private APIs, since 2024: "Quotas for configuring and running a REST API in API
+# Gateway", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html);
+# SAM's Api event sets it as TimeoutInMillis. A function slower than that answers nobody.
 API_TIMEOUT_SECONDS = 29
 RUNTIME = "python3.13"
 ARCHITECTURES = ({"x86_64"}, {"arm64"})
