@@ -163,6 +163,7 @@ def _import_handler(name: str) -> tuple[Any, dict[str, Any] | None]:
         return getattr(module, attribute), None
     except Exception as error:  # noqa: BLE001 - any init failure is reported as Lambda reports it
         traceback.print_exc(file=sys.stdout)
+        sys.stdout.flush()  # into the log before the failure is reported: the pool kills us then
         own_code = kind == "Runtime.ImportModuleError" and not isinstance(error, ImportError)
         return None, _error(error, None if own_code else kind)
 
