@@ -49,6 +49,62 @@ def flat_routes(routes: list[Any]) -> list[Any]:
     return flat
 
 
+def planted(template: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of `template` with `value` set at a dotted path ("Resources.Fn.Properties.X"; a
+    number indexes a list): how the gates prove they catch a mistake planted in it."""
+    mutated = copy.deepcopy(template)
+    *parents, last = path.split(".")
+    node: Any = mutated
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node.setdefault(key, {})
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return mutated
+
+
+def either(value: Any) -> Any:
+    """`value` with every `Fn::If` replaced by both its branches (a list item by two items,
+    anything else by the list of the two), so a check sees whatever any condition deploys."""
+    if isinstance(value, list):
+        items: list[Any] = []
+        for item in value:
+            items += _branches(item) if _is_if(item) else [either(item)]
+        return items
+    if _is_if(value):
+        return _branches(value)
+    if isinstance(value, dict):
+        return {key: either(item) for key, item in value.items()}
+    return value
+
+
+def _is_if(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"Fn::If"}
+
+
+def _branches(value: dict[str, Any]) -> list[Any]:
+    _, *branches = value["Fn::If"]
+    return [either(b) for b in branches if b != {"Ref": "AWS::NoValue"}]
+
+
+def candidates(template: dict[str, Any], value: Any) -> list[Any]:
+    """The values a setting may deploy with, its default first: a literal is itself, an `Fn::If`
+    each branch's, a `!Ref` to a parameter its default, allowed values and bounds."""
+    if value is None:
+        return []
+    if _is_if(value):
+        return [found for branch in _branches(value) for found in candidates(template, branch)]
+    if not (isinstance(value, dict) and set(value) == {"Ref"}):
+        return [value]
+    parameter = template.get("Parameters", {}).get(value["Ref"])
+    if parameter is None:
+        return [value]
+    keys = ("Default", "MinValue", "MaxValue")
+    found = [parameter[key] for key in keys if key in parameter]
+    return found + list(parameter.get("AllowedValues", []))
+
+
 def main(argv: list[str]) -> int:
     """Print the translated template as JSON (for cfn-lint)."""
     path = Path(argv[1]) if len(argv) > 1 else TEMPLATE

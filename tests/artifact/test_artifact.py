@@ -1,7 +1,9 @@
-"""The `sam build` artifact imports and answers on its own, and carries valid bytecode.
+"""The `sam build` artifact of every function imports and answers on its own, and carries valid
+bytecode.
 
-A wrong `Handler` or `CodeUri` still builds "successfully": only invoking the built code catches it.
-The artifact is imported by a bare interpreter (`-S -I`: no site-packages), so a dependency missing
+A wrong `Handler` or `CodeUri` still builds "successfully": only importing the built code catches
+it, for every function (a check pinned to one function misses the same mistake one over). The
+artifact is imported by a bare interpreter (`-S -I`: no site-packages), so a dependency missing
 from src/requirements.txt fails here rather than on Lambda.
 """
 
@@ -13,13 +15,23 @@ import sys
 import sysconfig
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import EVENTS, REPO_ROOT, LocalAws
+from tests.contract.test_api_events import EXPECTED_STATUS, RECORDED_CLIENT_ID
+from tests.templates import TEMPLATE
 
 BUILD = REPO_ROOT / ".aws-sam" / "build"
+FUNCTIONS = {
+    name: "InlineCode" in resource["Properties"]
+    for name, resource in load_template(TEMPLATE)["Resources"].items()
+    if resource["Type"] == "AWS::Serverless::Function"
+}
+# Every service's app serves the platform routes: the event for a function no recorded route fits.
+PLATFORM_EVENT = EVENTS / "api" / "health.json"
 
 INVOKE = r"""
 import json, sys
@@ -46,72 +58,194 @@ outside = sorted(
     name for name, m in sys.modules.items()
     if getattr(m, "__file__", None) and not m.__file__.startswith(allowed)
 )
-print(json.dumps({"status": results, "outside": outside}))
+print(json.dumps({"callable": callable(handler), "status": results, "outside": outside}))
 """
 
 
 @pytest.fixture(scope="module")
-def built_function() -> tuple[Path, str]:
-    """The built TodosFunction folder and handler, as the built template names them."""
+def built() -> dict[str, dict[str, Any]]:
+    """Every function of the built template, by logical id: its Properties as built."""
     template = BUILD / "template.yaml"
     assert template.exists(), "no sam build output: run `make build` (make test does)"
-    function = load_template(template)["Resources"]["TodosFunction"]["Properties"]
+    return {
+        name: resource["Properties"]
+        for name, resource in load_template(template)["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+@pytest.fixture(scope="module")
+def built_function(built: dict[str, dict[str, Any]]) -> tuple[Path, str]:
+    """The built TodosFunction folder and handler, as the built template names them."""
+    function = built["TodosFunction"]
     return BUILD / function["CodeUri"], function["Handler"]
 
 
-def test_built_handler_answers_recorded_events(
-    built_function: tuple[Path, str], local_aws: LocalAws
-) -> None:
-    folder, handler = built_function
-    events = [EVENTS / "api" / f"{name}.json" for name in ("health", "list_todos", "create_todo")]
-    # The recorded events' tokens were issued to this app client (their claims' `aud`).
-    env = local_aws.environment("TodosFunction", USER_POOL_CLIENT_ID="3n4b5urk1ft4fl3mg5e62d9ado")
+def built_folders(built: dict[str, dict[str, Any]]) -> list[Path]:
+    """Each built function's code folder (inline code has none)."""
+    return [BUILD / props["CodeUri"] for props in built.values() if "CodeUri" in props]
+
+
+def fitting_events(function: dict[str, Any]) -> list[Path]:
+    """The recorded API Gateway events routed to this function (by method and resource), else
+    the platform route every service serves; none for a function without Api events."""
+    routes = {
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"])
+        for event in function.get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+    if not routes:
+        return []
+    fitting = [path for path in sorted((EVENTS / "api").glob("*.json")) if route(path) in routes]
+    return fitting or [PLATFORM_EVENT]
+
+
+def route(event: Path) -> tuple[str, str]:
+    """The method and resource a recorded API Gateway event was routed by."""
+    recorded = json.loads(event.read_text())
+    return recorded["httpMethod"], recorded["resource"]
+
+
+def handler_findings(
+    folder: Path, handler: str, environment: dict[str, str], events: list[Path]
+) -> list[str]:
+    """What is wrong with a built handler: it does not import, is not callable, answers an event
+    with another status than recorded, or imports from outside its artifact."""
     result = subprocess.run(
         [sys.executable, "-S", "-I", "-c", INVOKE, str(folder), handler, *map(str, events)],
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    if result.returncode != 0:
+        return [f"{handler} from {folder.name} fails: {result.stderr.strip()[-600:]}"]
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert list(report["status"].values()) == [200, 200, 201]
-    assert report["outside"] == []
+    findings = [] if report["callable"] else [f"{handler} is not callable"]
+    for event, status in report["status"].items():
+        expected = EXPECTED_STATUS[Path(event).stem]
+        if status != expected:
+            findings.append(f"{Path(event).stem}: {status}, recorded {expected}")
+    return findings + [f"imported from outside the artifact: {name}" for name in report["outside"]]
 
 
-def test_artifact_has_dependencies_but_not_the_local_stack(
-    built_function: tuple[Path, str],
+def environment(local_aws: LocalAws, function: str) -> dict[str, str]:
+    """The function's environment as the local stack gives it (template + Lambda + local). The
+    recorded events' tokens were issued to another app client (their `aud`), and their
+    execute-api domain is not this stack's: siblings are reached through the local gateway."""
+    return local_aws.environment(
+        function, USER_POOL_CLIENT_ID=RECORDED_CLIENT_ID, BLOG_API_URL=local_aws.api_url
+    )
+
+
+def test_the_build_holds_every_function_of_the_template(built: dict[str, dict[str, Any]]) -> None:
+    assert sorted(built) == sorted(FUNCTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, inline in FUNCTIONS.items() if not inline))
+def test_every_built_handler_imports_and_answers(
+    name: str, built: dict[str, dict[str, Any]], local_aws: LocalAws
 ) -> None:
-    folder, _ = built_function
-    for package in (
+    function = built[name]
+    events = fitting_events(function)
+    assert bool(events) is any(e["Type"] == "Api" for e in function.get("Events", {}).values())
+    folder = BUILD / function["CodeUri"]
+    assert handler_findings(folder, function["Handler"], environment(local_aws, name), events) == []
+
+
+@pytest.mark.parametrize(
+    ("handler", "event", "finding"),
+    [
+        ("app.handlers.apii.handler", None, "No module named 'app.handlers.apii'"),
+        ("app.handlers.api.handle", None, "has no attribute 'handle'"),
+        ("app.handlers.api.API_BASE_URL_SCOPE_KEY", None, "is not callable"),
+        # Another function's handler: it starts only with that function's settings.
+        ("app.handlers.render_site.handler", None, "SITE_BUCKET"),
+        # Callable, but not a Lambda handler: only answering an event shows it.
+        ("app.handlers.api.make_handler", "health", "fails"),
+        # The right handler, but not the service the event's route belongs to.
+        ("app.handlers.api.handler", "list_todos", "list_todos: 404, recorded 200"),
+    ],
+)
+def test_a_wrong_handler_on_the_posts_function_is_caught(
+    handler: str,
+    event: str | None,
+    finding: str,
+    built: dict[str, dict[str, Any]],
+    local_aws: LocalAws,
+) -> None:
+    folder = BUILD / built["PostsFunction"]["CodeUri"]
+    events = [EVENTS / "api" / f"{event}.json"] if event else []
+    findings = handler_findings(folder, handler, environment(local_aws, "PostsFunction"), events)
+    assert len(findings) == 1, findings
+    assert finding in findings[0]
+
+
+def test_a_function_missing_its_own_settings_fails_to_start(
+    built: dict[str, dict[str, Any]], local_aws: LocalAws
+) -> None:
+    folder = BUILD / built["PostsFunction"]["CodeUri"]
+    env = environment(local_aws, "PostsFunction")
+    del env["POSTS_TABLE"]
+    (finding,) = handler_findings(folder, "app.handlers.api.handler", env, [])
+    assert "the blog service needs POSTS_TABLE" in finding
+
+
+def test_inline_handlers_define_their_handler(
+    built: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    """Inline code runs as index.py beside the runtime's boto3 and, for CloudFormation custom
+    resources, its cfnresponse module (AWS::Lambda::Function Code, ZipFile); stood in here."""
+    inline = {name: props for name, props in built.items() if "InlineCode" in props}
+    assert inline  # the cache invalidation guard
+    (tmp_path / "cfnresponse.py").write_text('SUCCESS, FAILED = "SUCCESS", "FAILED"\n')
+    for name, props in inline.items():
+        module, _, function = props["Handler"].rpartition(".")
+        assert module == "index", name
+        (tmp_path / "index.py").write_text(props["InlineCode"])
+        check = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import index; "
+        check += f"assert callable(index.{function})"
+        result = subprocess.run(
+            [sys.executable, "-I", "-c", check], capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, (name, result.stderr[-2000:])
+
+
+def test_every_artifact_has_dependencies_but_not_the_local_stack(
+    built: dict[str, dict[str, Any]],
+) -> None:
+    packages = (
         "fastapi",
         "mangum",
         "pynamodb",
         "pydantic_core",
         "aws_lambda_powertools",
         "amazondax",
-    ):
-        assert (folder / package).is_dir(), f"{package} missing from the artifact"
-    assert not (folder / "app" / "devstack").exists()
-    assert list(folder.glob("pydantic_core/_pydantic_core.cpython-313-x86_64-linux-gnu.so"))
+    )
+    for folder in built_folders(built):
+        for package in packages:
+            assert (folder / package).is_dir(), f"{package} missing from {folder.name}"
+        assert not (folder / "app" / "devstack").exists()
+        assert list(folder.glob("pydantic_core/_pydantic_core.cpython-313-x86_64-linux-gnu.so"))
 
 
-def test_every_module_has_unchecked_hash_bytecode(built_function: tuple[Path, str]) -> None:
-    folder, _ = built_function
-    sources = [p for p in folder.rglob("*.py") if "__pycache__" not in p.parts]
-    assert len(sources) > 500
-    missing, checked = [], []
-    for source in sources:
-        pyc = source.parent / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
-        if not pyc.exists():
-            missing.append(source)
-            continue
-        flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
-        if flags != 0b01:  # hash-based (bit 0) and not checked against the source (bit 1 clear)
-            checked.append(pyc)
-    assert not missing[:5]
-    assert not checked[:5]
+def test_every_module_has_unchecked_hash_bytecode(built: dict[str, dict[str, Any]]) -> None:
+    for folder in built_folders(built):
+        sources = [p for p in folder.rglob("*.py") if "__pycache__" not in p.parts]
+        assert len(sources) > 500, folder.name
+        missing, checked = [], []
+        for source in sources:
+            tag = sys.implementation.cache_tag
+            pyc = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+            if not pyc.exists():
+                missing.append(source)
+                continue
+            flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
+            if flags != 0b01:  # hash-based (bit 0), not checked against the source (bit 1 clear)
+                checked.append(pyc)
+        assert not missing[:5]
+        assert not checked[:5]
 
 
 def test_bytecode_is_still_used_after_zipping(
