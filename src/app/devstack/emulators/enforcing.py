@@ -3,7 +3,8 @@
 moto enforces IAM actions and S3 object ARNs for assumed roles, but (moto 5.2) does not give its
 condition check the request's `s3:prefix`, knows only the `StringEquals` operator, and never expires
 assumed-role credentials. This launcher adds exactly those three things to moto's own evaluator,
-then runs moto's server: policies are still evaluated by moto, not by code of ours.
+then runs moto's server: policies are still evaluated by moto, not by code of ours. Its S3 events
+carry what AWS's carry (`s3_events`): the storage meter orders them by `sequencer`.
 Run: python -m app.devstack.emulators.enforcing -H 127.0.0.1 -p PORT
 """
 
@@ -24,6 +25,8 @@ from moto.iam.access_control import (
     PermissionResult,
 )
 from moto.sts.models import sts_backends
+
+from app.devstack.emulators import s3_events
 
 
 def _string_like(expected_value: list[str] | str, actual_value: str) -> bool:
@@ -75,4 +78,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    s3_events.install()
     server.main()

@@ -5,6 +5,7 @@
   whatever order concurrent requests happened to take.
 - Reads are not recorded (GET/HEAD, stream polling, item and query reads): only writes change
   state, and the stream pump and the site would otherwise grow the recording without end.
+And its S3 events carry what AWS's carry (`s3_events`), like the user-files emulator's.
 Run: python -m app.devstack.emulators.recorded -H 127.0.0.1 -p PORT
 """
 
@@ -16,6 +17,8 @@ from typing import Any
 from moto import server
 from moto.cognitoidp.models import CognitoIdpUser
 from moto.moto_api._internal.recorder.models import Recorder
+
+from app.devstack.emulators import s3_events
 
 _READS = (
     "DynamoDBStreams_20120810.",
@@ -79,4 +82,5 @@ def install() -> None:
 
 if __name__ == "__main__":
     install()
+    s3_events.install()
     server.main()
