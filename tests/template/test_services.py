@@ -84,7 +84,11 @@ def _flatten(routes: list[Any]) -> list[Any]:
 SECRET = "s" * 40
 SERVICE_ENV = {
     "todos": {"TODOS_TABLE": "todos", "CURSOR_SECRET": SECRET},
-    "storage": {"IDENTITY_POOL_ID": "us-east-1:pool", "USER_FILES_BUCKET": "files"},
+    "storage": {
+        "IDENTITY_POOL_ID": "us-east-1:pool",
+        "USER_FILES_BUCKET": "files",
+        "STORAGE_USAGE_TABLE": "usage",
+    },
     "blog": {"POSTS_TABLE": "posts", "CURSOR_SECRET": SECRET},
     "subscriptions": {"SUBSCRIBERS_TABLE": "subscribers", "CURSOR_SECRET": SECRET},
     "photos": {"PHOTOS_TABLE": "photos", "PHOTOS_BUCKET": "photos"},
