@@ -161,6 +161,17 @@ def test_multipart_and_copy_are_metered_like_any_write(
     assert (report["usedBytes"], report["objects"]) == (600 * KiB, 2)
 
 
+def test_the_longest_key_s3_allows_is_metered(
+    client: httpx.Client, new_folder: Callable[[], Folder], storage_events: S3EventPump
+) -> None:
+    """S3 keys may be 1,024 bytes; a DynamoDB sort key no more: the meter's is a digest."""
+    alice = new_folder()
+    name = "n" * (1024 - len(alice.prefix.encode()))
+    alice.put(name, 10 * KiB)
+    storage_events.drain()
+    assert storage(client, alice)["usedBytes"] == 10 * KiB
+
+
 def test_a_redelivered_event_changes_nothing(
     client: httpx.Client,
     local_aws: LocalAws,

@@ -7,7 +7,9 @@ import random
 import pytest
 
 from app.domain.metering import (
+    MAX_GONE,
     MAX_RETAINED_VERSIONS,
+    NULL_VERSION,
     ChangeKind,
     KeyChanged,
     ObjectChange,
@@ -197,6 +199,54 @@ def test_at_most_so_many_noncurrent_versions_of_a_key_are_kept(
     deliver(meter, bucket)
     assert len(ledger.history(ALICE, key).noncurrent) == MAX_RETAINED_VERSIONS
     assert len(bucket.noncurrent(ALICE)) == MAX_RETAINED_VERSIONS
+
+
+def test_a_delete_loop_keeps_the_keys_record_and_its_versions_bounded(
+    meter: StorageMeter, bucket: InMemoryBucket, ledger: InMemoryLedger
+) -> None:
+    """Each DELETE adds a delete marker (even over a marker): old markers go like old content."""
+    key = folder(ALICE, "a")
+    bucket.put(key, 10)
+    for _ in range(3 * MAX_RETAINED_VERSIONS):
+        bucket.delete(key)
+    deliver(meter, bucket)
+    assert len(ledger.history(ALICE, key).versions) == MAX_RETAINED_VERSIONS + 1
+    assert len(bucket.keys[key]) == MAX_RETAINED_VERSIONS + 1
+    assert len(ledger.history(ALICE, key).gone) <= MAX_GONE
+    assert (ledger.usage(ALICE).bytes, ledger.usage(ALICE).objects) == (0, 0)
+
+
+def test_a_rejection_loop_keeps_the_keys_record_bounded(
+    meter: StorageMeter, bucket: InMemoryBucket, ledger: InMemoryLedger
+) -> None:
+    bucket.put(folder(ALICE, "full"), QUOTA)
+    for _ in range(MAX_GONE + 50):
+        bucket.put(folder(ALICE, "a"), 1)
+    outcomes = deliver(meter, bucket)
+    assert outcomes.count(Outcome.REJECTED) == MAX_GONE + 50
+    assert len(ledger.history(ALICE, folder(ALICE, "a")).gone) == MAX_GONE
+    assert ledger.usage(ALICE).rejected_writes == MAX_GONE + 50
+    assert bucket.keys[folder(ALICE, "a")] == []
+
+
+def test_an_unversioned_object_can_be_written_again_after_its_deletion(
+    meter: StorageMeter, ledger: InMemoryLedger
+) -> None:
+    """With versioning off (or suspended) every write is the `null` version."""
+    key = folder(ALICE, "a")
+
+    def change(kind: ChangeKind, sequencer: str, size: int = 0) -> ObjectChange:
+        return ObjectChange(kind, ALICE, key, NULL_VERSION, sequencer, size)
+
+    meter.apply(change(ChangeKind.CREATED, "10", 100))
+    meter.apply(change(ChangeKind.CREATED, "20", 50))  # overwritten in place
+    assert ledger.usage(ALICE).bytes == 50
+    meter.apply(change(ChangeKind.VERSION_DELETED, "30"))
+    meter.apply(change(ChangeKind.CREATED, "40", 70))
+    assert meter.apply(change(ChangeKind.CREATED, "20", 50)) == Outcome.UNCHANGED  # stale
+    assert ledger.usage(ALICE).bytes == 70
+    meter.apply(change(ChangeKind.VERSION_DELETED, "50"))
+    assert (ledger.usage(ALICE).bytes, ledger.usage(ALICE).retained_bytes) == (0, 0)
 
 
 def test_a_concurrent_change_of_the_key_is_read_again_not_lost(

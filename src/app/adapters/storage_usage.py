@@ -1,7 +1,8 @@
 """The storage meter's ledger in DynamoDB (PynamoDB); deleting versions in the user-files bucket.
 
 One table, partitioned by identity id: a `#usage` item with the totals, and an item per key
-(`key#<object key>`) with its versions as JSON and a revision. A change writes both in one
+(`key#<SHA-256 of the object key>`: an S3 key may be 1,024 bytes, a DynamoDB sort key no more)
+with its versions as JSON and a revision. A change writes both in one
 `TransactWriteItems` (all or nothing): the key item only if its revision is the one read, the
 totals with `ADD` and, when the change grows them, only while they are within the bound.
 """
@@ -9,6 +10,7 @@ totals with `ADD` and, when the change grows them, only while they are within th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
@@ -94,7 +96,7 @@ class DynamoUsageLedger:
 
     def history(self, identity_id: str, key: str) -> KeyHistory:
         """The key's recorded versions (an empty history, revision 0, when none)."""
-        item = self._get(identity_id, KEY_PREFIX + key)
+        item = self._get(identity_id, _entry(key))
         if item is None or not item.history:
             return KeyHistory()
         stored = json.loads(item.history)
@@ -113,7 +115,7 @@ class DynamoUsageLedger:
         }
         key_item = model(
             identity_id,
-            KEY_PREFIX + key,
+            _entry(key),
             history=json.dumps(stored, separators=(",", ":")),
             revision=history.revision + 1,
         )
@@ -159,6 +161,11 @@ class DynamoUsageLedger:
                 return self._model.get(identity_id, entry, consistent_read=True)
             except self._model.DoesNotExist:
                 return None
+
+
+def _entry(key: str) -> str:
+    """The sort key of a key's item."""
+    return KEY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
 
 class S3VersionRemover:

@@ -26,9 +26,14 @@ if TYPE_CHECKING:
 
 SEQUENCER_WIDTH = 32
 NULL_VERSION = "null"  # S3's version id of an object written while versioning was off
-# At most this many noncurrent versions of one key are retained (S3 lifecycle's own
-# NewerNoncurrentVersions caps at 100); older ones are deleted. It also bounds the key's item.
+# At most this many versions of one key besides the newest are kept, old content and delete
+# markers alike (S3 lifecycle's own NewerNoncurrentVersions caps at 100); older ones are deleted.
+# With MAX_GONE it bounds a key's record, which a write or delete loop would otherwise grow.
 MAX_RETAINED_VERSIONS = 25
+# Versions deleted for good are remembered (so that their late events change nothing) up to this
+# many per key, the most recent ones: an event older than 100 later deletions of the same key is
+# not expected, and forgetting can only over-count (a phantom version), never let bytes through.
+MAX_GONE = 100
 
 
 def sequencer_order(sequencer: str) -> str:
@@ -99,15 +104,15 @@ class KeyHistory:
         return current.size if current else 0
 
     @property
+    def older(self) -> tuple[Version, ...]:
+        """Every version but the newest (old content and old delete markers), oldest first."""
+        ordered = sorted(self.versions, key=lambda v: v.sequencer)
+        return tuple(ordered[:-1])
+
+    @property
     def noncurrent(self) -> tuple[Version, ...]:
         """Versions with content that a GET no longer returns, oldest first."""
-        newest = max(self.versions, key=lambda v: v.sequencer, default=None)
-        return tuple(
-            sorted(
-                (v for v in self.versions if v is not newest and not v.marker),
-                key=lambda v: v.sequencer,
-            )
-        )
+        return tuple(v for v in self.older if not v.marker)
 
     @property
     def retained_bytes(self) -> int:
@@ -120,10 +125,8 @@ class KeyHistory:
         gone = dict(self.gone)
         live = {v.version_id: v for v in self.versions}
         if change.kind is ChangeKind.VERSION_DELETED:
-            if change.version_id not in live:
-                if change.version_id in gone:
-                    return None  # deleting what is gone changes nothing
-                return replace(self, gone=(*self.gone, (change.version_id, order)))
+            if change.version_id in gone and change.version_id not in live:
+                return None  # deleting what is gone changes nothing
             return self.without({change.version_id}, order)
         seen = [gone.get(change.version_id, "")]
         if change.version_id in live:
@@ -141,13 +144,14 @@ class KeyHistory:
 
     def without(self, version_ids: set[str], order: str) -> KeyHistory:
         """The history once these versions are deleted for good (at sequencer `order`)."""
+        gone = [
+            *((vid, seq) for vid, seq in self.gone if vid not in version_ids),
+            *((vid, order) for vid in sorted(version_ids)),
+        ]
         return replace(
             self,
             versions=tuple(v for v in self.versions if v.version_id not in version_ids),
-            gone=(
-                *((vid, seq) for vid, seq in self.gone if vid not in version_ids),
-                *((vid, order) for vid in sorted(version_ids)),
-            ),
+            gone=tuple(sorted(gone, key=lambda pair: pair[1])[-MAX_GONE:]),
         )
 
     def rejecting(self, change: ObjectChange) -> KeyHistory:
@@ -281,11 +285,11 @@ class StorageMeter:
     def _retain_or_prune(
         self, change: ObjectChange, before: KeyHistory, after: KeyHistory, usage: Usage
     ) -> KeyHistory:
-        """Delete the key's oldest noncurrent versions past the per-key cap, and while the
-        identity's retained bytes would exceed the allowance (only when this event adds some)."""
-        noncurrent = list(after.noncurrent)
-        doomed = noncurrent[: max(0, len(noncurrent) - MAX_RETAINED_VERSIONS)]
-        kept = noncurrent[len(doomed) :]
+        """Delete the key's oldest versions past the per-key cap, and its oldest content while
+        the identity's retained bytes would exceed the allowance (when this event adds some)."""
+        older = list(after.older)
+        doomed = older[: max(0, len(older) - MAX_RETAINED_VERSIONS)]
+        kept = [v for v in older[len(doomed) :] if not v.marker]
         retained = sum(v.size for v in kept)
         if retained > before.retained_bytes:
             others = usage.retained_bytes - before.retained_bytes
