@@ -263,15 +263,14 @@ class StorageMeter:
 
     @property
     def _allowance(self) -> int:
-        return (
-            self.quota_bytes
-            if self.retained_allowance_bytes is None
-            else (self.retained_allowance_bytes)
-        )
+        allowance = self.retained_allowance_bytes
+        return self.quota_bytes if allowance is None else allowance
 
     def _reject(self, change: ObjectChange, history: KeyHistory) -> Outcome:
         # Delete first: should recording fail, the retried event finds the version unrecorded,
-        # decides again and deletes again (deleting a deleted version is a no-op).
+        # decides again and deletes again (deleting a deleted version is a no-op). In a versioned
+        # bucket an overwrite's previous content is current again; unversioned, it would be lost
+        # (the template keeps the bucket versioned, and its test holds that).
         self.remover.remove(change.key, change.version_id)
         rejected = RejectedWrite(change.key, change.size, self.clock.now())
         self.ledger.record(
