@@ -43,6 +43,9 @@ EVENT_FUNCTIONS = {
     "ThumbnailFunction": json.loads(
         (ROOT / "events" / "s3" / "own_thumbnail_created.json").read_text()
     ),
+    "StorageMeterFunction": json.loads(
+        (ROOT / "events" / "s3" / "user_file_created.json").read_text()
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from app.devstack.provisioning.model import Provisioned
 from app.devstack.serving import serving_in_thread
 from app.devstack.stack import LocalStack
 from app.settings import (
+    get_meter_settings,
     get_photo_settings,
     get_settings,
     get_site_settings,
@@ -40,8 +41,12 @@ SETTINGS = (
     get_subscriber_mail_settings,
     get_suppression_settings,
     get_photo_settings,
+    get_meter_settings,
 )
 API_FUNCTIONS = ("TodosFunction", "StorageFunction", "PostsFunction", "SubscriptionsFunction")
+# The session stack's storage quota: the template's smallest (StorageQuotaBytes' MinValue), so
+# tests go over it with small files.
+TEST_QUOTA_BYTES = 1024 * 1024
 
 # A developer's real AWS credentials or profile can never be used by a test (chalice's pattern).
 for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
@@ -125,7 +130,11 @@ def local_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAws]:
     Functions run in their own worker processes (from the `sam build` artifact when it is
     current); the event sources are drained by the tests that need them, not polled.
     """
-    config = StackConfig.ephemeral(tmp_path_factory.mktemp("devstack"), stage="test")
+    config = StackConfig.ephemeral(
+        tmp_path_factory.mktemp("devstack"),
+        stage="test",
+        parameters={"StorageQuotaBytes": str(TEST_QUOTA_BYTES)},
+    )
     stack = LocalStack(config, Console(quiet=True)).start()
     try:
         with ExitStack() as servers:

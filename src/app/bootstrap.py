@@ -12,6 +12,7 @@ from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.errors import DependencyUnavailable
+from app.domain.metering import StorageMeter
 from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
@@ -19,6 +20,7 @@ from app.domain.subscriber_mail import SubscriberMail
 from app.domain.subscriptions import SubscriptionService, Suppressions
 from app.domain.todos import TodoService
 from app.settings import (
+    MeterSettings,
     PhotoSettings,
     Settings,
     SiteSettings,
@@ -96,6 +98,7 @@ def build_container(settings: Settings) -> Container:
     storage = None
     if settings.serves("storage"):
         from app.adapters.cognito_identity import CognitoIdentityDirectory
+        from app.adapters.storage_usage import DynamoUsageLedger, bind_usage_model
 
         storage = StorageService(
             CognitoIdentityDirectory(
@@ -104,6 +107,12 @@ def build_container(settings: Settings) -> Container:
                 settings.region,
                 endpoint_url=settings.cognito_identity_endpoint_url,
             ),
+            DynamoUsageLedger(
+                bind_usage_model(
+                    settings.storage_usage_table, settings.region, settings.aws_endpoint_url
+                )
+            ),
+            quota_bytes=settings.storage_quota_bytes,
             bucket=settings.user_files_bucket,
             region=settings.region,
             identity_pool_id=settings.identity_pool_id,
@@ -222,6 +231,22 @@ def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
         ),
         S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
         make_thumbnails,
+    )
+
+
+def build_storage_meter(settings: MeterSettings) -> StorageMeter:
+    """The storage meter's collaborators: its usage table, the user-files bucket, the clock."""
+    from app.adapters.storage_usage import DynamoUsageLedger, S3VersionRemover, bind_usage_model
+
+    return StorageMeter(
+        DynamoUsageLedger(
+            bind_usage_model(
+                settings.storage_usage_table, settings.region, settings.aws_endpoint_url
+            )
+        ),
+        S3VersionRemover.build(settings.region, settings.user_files_bucket),
+        SystemClock(),
+        quota_bytes=settings.storage_quota_bytes,
     )
 
 

@@ -13,7 +13,7 @@ SERVICES: Final = ("todos", "storage", "blog", "subscriptions", "photos")
 # What each service cannot start without (the template sets exactly these per function).
 _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
     "todos": ("todos_table", "cursor_keys"),
-    "storage": ("identity_pool_id", "user_files_bucket"),
+    "storage": ("identity_pool_id", "user_files_bucket", "storage_usage_table"),
     "blog": ("posts_table", "cursor_keys"),
     "subscriptions": ("subscribers_table", "link_keys"),
     "photos": ("photos_table", "photos_bucket"),
@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         default=None, validation_alias="AWS_ENDPOINT_URL_COGNITO_IDENTITY"
     )
     user_files_bucket: str = Field(default="", validation_alias="USER_FILES_BUCKET")
+    # The storage meter's table, and each user's quota (template parameter StorageQuotaBytes).
+    storage_usage_table: str = Field(default="", validation_alias="STORAGE_USAGE_TABLE")
+    storage_quota_bytes: int = Field(
+        default=104_857_600, validation_alias="STORAGE_QUOTA_BYTES", gt=0
+    )
     dax_endpoint: str | None = Field(default=None, validation_alias="DAX_ENDPOINT")
     # The local stack's DAX stand-in: a caching DynamoDB endpoint shared by every environment.
     local_dax_endpoint: str = Field(default="", validation_alias="LOCAL_DAX_ENDPOINT")
@@ -127,6 +132,24 @@ class PhotoSettings(BaseSettings):
 def get_photo_settings() -> PhotoSettings:
     """The thumbnail function's settings, read from the environment on first use."""
     return PhotoSettings()
+
+
+class MeterSettings(BaseSettings):
+    """What the storage meter function reads."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    storage_usage_table: str = Field(validation_alias="STORAGE_USAGE_TABLE", min_length=3)
+    user_files_bucket: str = Field(validation_alias="USER_FILES_BUCKET", min_length=3)
+    storage_quota_bytes: int = Field(validation_alias="STORAGE_QUOTA_BYTES", gt=0)
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
+
+@lru_cache(maxsize=1)
+def get_meter_settings() -> MeterSettings:
+    """The storage meter's settings, read from the environment on first use."""
+    return MeterSettings()
 
 
 class SubscriberMailSettings(BaseSettings):

@@ -57,6 +57,14 @@ def photo_events(local_aws: LocalAws) -> S3EventPump:
 
 
 @pytest.fixture(scope="session")
+def storage_events(local_aws: LocalAws) -> S3EventPump:
+    """The storage meter fed from the user-files bucket's notification queue (in the
+    IAM-enforcing emulator, where the bucket is)."""
+    (pump,) = local_aws.stack.s3_pumps["StorageMeterFunction"]
+    return pump
+
+
+@pytest.fixture(scope="session")
 def site(local_aws: LocalAws, pumps: dict[str, list[StreamPump]]) -> tuple[str, list[StreamPump]]:
     """The local site origin (pages and assets from the bucket, /api/* through the gateway)
     and the render function's pump."""

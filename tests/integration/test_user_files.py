@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from app.devstack.cognito.identity_pools import IdentityError
 from tests.clients import identity_client, login_provider, s3_with, user_files
-from tests.conftest import TEST_PASSWORD, LocalAws, SignedIn
+from tests.conftest import TEST_PASSWORD, TEST_QUOTA_BYTES, LocalAws, SignedIn
 
 
 @pytest.fixture(scope="module")
@@ -99,13 +99,16 @@ def test_api_tells_the_folder_of_the_identity_not_the_sub(
     assert response.status_code == 200
     storage = response.json()
     identity_id, s3 = user_files(outputs, alice.id_token)
+    usage = {k: storage.pop(k) for k in ("usedBytes", "objects", "lastRejectedWrite")}
     assert storage == {
         "bucket": bucket,
         "prefix": f"private/{identity_id}/",
         "region": outputs["Region"],
         "identityPoolId": outputs["IdentityPoolId"],
         "loginProvider": login_provider(outputs),
+        "quotaBytes": TEST_QUOTA_BYTES,
     }
+    assert usage == {"usedBytes": 0, "objects": 0, "lastRejectedWrite": None}  # nothing kept
     assert response.headers["cache-control"].startswith("private")
     s3.put_object(Bucket=bucket, Key=storage["prefix"] + "from-api.txt", Body=b"ok")
 

@@ -80,7 +80,11 @@ def app_routes(services: str) -> set[tuple[str, str]]:
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:keys"
 SERVICE_ENV = {
     "todos": {"TODOS_TABLE": "todos", "CURSOR_KEYS": SECRET},
-    "storage": {"IDENTITY_POOL_ID": "us-east-1:pool", "USER_FILES_BUCKET": "files"},
+    "storage": {
+        "IDENTITY_POOL_ID": "us-east-1:pool",
+        "USER_FILES_BUCKET": "files",
+        "STORAGE_USAGE_TABLE": "usage",
+    },
     "blog": {"POSTS_TABLE": "posts", "CURSOR_KEYS": SECRET},
     "subscriptions": {"SUBSCRIBERS_TABLE": "subscribers", "LINK_KEYS": SECRET},
     "photos": {"PHOTOS_TABLE": "photos", "PHOTOS_BUCKET": "photos"},

@@ -151,9 +151,19 @@ def test_function_policy_reaches_only_its_own_table_without_scans(
         assert (vpc in managed) is dax_on
 
 
-def test_storage_function_holds_no_data_permissions(translated: dict[str, Any]) -> None:
+def test_storage_function_only_reads_the_usage_the_meter_recorded(
+    translated: dict[str, Any],
+) -> None:
     role = translated["Resources"]["StorageFunctionRole"]["Properties"]
-    assert role.get("Policies", []) == []
+    (policy,) = role["Policies"]
+    assert policy["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "ReadUsage",
+            "Effect": "Allow",
+            "Action": "dynamodb:GetItem",
+            "Resource": {"Fn::GetAtt": ["StorageUsageTable", "Arn"]},
+        }
+    ]
     assert all(
         arn.endswith(("AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"))
         for arn in role["ManagedPolicyArns"]

@@ -68,7 +68,7 @@ export interface UpdateTodoInput {
 }
 
 export interface GetMyStorageInput {
-
+  query?: NonNullable<operations["getMyStorage"]["parameters"]["query"]>;
 }
 
 export interface ListPostsInput {
@@ -174,7 +174,7 @@ export function createClient(options: ClientOptions) {
     /** Change some fields of my to-do (`PATCH /todos/{todo_id}`, tag todos). */
     updateTodo: (input: UpdateTodoInput): Promise<ApiResult<operations["updateTodo"]["responses"][200]["content"]["application/json"]>> =>
       call("PATCH", "/todos/{todo_id}", input, true),
-    /** Where my own S3 folder is (`GET /me/storage`, tag storage). */
+    /** Where my own S3 folder is, and how full (`GET /me/storage`, tag storage). */
     getMyStorage: (input: GetMyStorageInput = {}): Promise<ApiResult<operations["getMyStorage"]["responses"][200]["content"]["application/json"]>> =>
       call("GET", "/me/storage", input, true),
     /** Published posts, newest first (`GET /posts`, tag blog). */

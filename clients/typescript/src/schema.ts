@@ -84,8 +84,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Where my own S3 folder is
-         * @description Bucket, folder and identity pool: reach your files directly with temporary credentials.
+         * Where my own S3 folder is, and how full
+         * @description Bucket, folder and identity pool (reach your files directly with temporary
+         *     credentials), and your usage against your quota.
          */
         get: operations["getMyStorage"];
         put?: never;
@@ -585,14 +586,39 @@ export interface components {
             errors?: components["schemas"]["FieldProblem"][] | null;
         };
         /**
+         * RejectedWriteOut
+         * @description A write the storage meter deleted because it took the folder over its quota.
+         */
+        RejectedWriteOut: {
+            /**
+             * Key
+             * @description The object key that was written.
+             */
+            key: string;
+            /**
+             * Bytes
+             * @description Its size.
+             */
+            bytes: number;
+            /**
+             * At
+             * Format: date-time
+             * @description When the meter deleted it.
+             */
+            at: string;
+        };
+        /**
          * StorageOut
-         * @description Where the caller's files live and how to get credentials for them.
+         * @description Where the caller's files live, how to get credentials for them, and how full it is.
          * @example {
          *       "bucket": "serverless-reference-dev-user-files-123456789012",
          *       "identityPoolId": "us-east-1:11111111-2222-3333-4444-555555555555",
          *       "loginProvider": "cognito-idp.us-east-1.amazonaws.com/us-east-1_Example1",
+         *       "objects": 3,
          *       "prefix": "private/us-east-1:0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9/",
-         *       "region": "us-east-1"
+         *       "quotaBytes": 104857600,
+         *       "region": "us-east-1",
+         *       "usedBytes": 5242880
          *     }
          */
         StorageOut: {
@@ -612,6 +638,23 @@ export interface components {
              * @description The `Logins` key for GetId / GetCredentialsForIdentity.
              */
             loginProvider: string;
+            /**
+             * Usedbytes
+             * @description Bytes of your current objects, as metered from the bucket's events (seconds behind your writes).
+             */
+            usedBytes: number;
+            /**
+             * Quotabytes
+             * @description At most this many bytes: a write that goes over it is deleted.
+             */
+            quotaBytes: number;
+            /**
+             * Objects
+             * @description How many objects your folder holds.
+             */
+            objects: number;
+            /** @description The last write deleted for going over the quota, if any. */
+            lastRejectedWrite: components["schemas"]["RejectedWriteOut"] | null;
         };
         /**
          * SubscriptionIn
@@ -1414,7 +1457,10 @@ export interface operations {
     };
     getMyStorage: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Any value not used before: bypasses shared caches after your write. */
+                fresh?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1432,6 +1478,15 @@ export interface operations {
             };
             /** @description Missing, expired or invalid ID token (`WWW-Authenticate: Bearer`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields or parameters. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -76,7 +76,7 @@ def configured[T](service: T | None, what: str) -> T:
 
 
 def get_todo_service(container: ContainerDep) -> TodoService:
-    """The to-do use cases (needs TODOS_TABLE and CURSOR_SECRET)."""
+    """The to-do use cases (needs TODOS_TABLE and CURSOR_KEYS)."""
     return configured(container.todos, "to-dos")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.devstack.functions.pool import DEFAULT_MAX_ENVIRONMENTS
@@ -33,6 +33,8 @@ class StackConfig:
     project: Path = REPO_ROOT  # template paths (CodeUri) are relative to it
     build: Path | None = DEFAULT_BUILD  # sam build's output; None: always run from source
     max_environments: int = DEFAULT_MAX_ENVIRONMENTS  # per function
+    # Template parameters beside Stage, as `sam deploy --parameter-overrides` gives them.
+    parameters: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def ephemeral(cls, state_dir: Path, stage: str, **options: object) -> StackConfig:

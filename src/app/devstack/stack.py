@@ -14,11 +14,7 @@ from typing import Any
 import boto3
 
 from app.adapters.site_s3 import S3SitePublisher
-from app.devstack.cognito.identity_pools import (
-    ADMIN_USER,
-    IdentityServiceConfig,
-    LocalIdentityService,
-)
+from app.devstack.cognito.identity_pools import IdentityServiceConfig, LocalIdentityService
 from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
 from app.devstack.console import Console
@@ -26,6 +22,7 @@ from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.origin import site_app
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
+from app.devstack.emulators.user_files import UserFilesEmulator, forget_metadata
 from app.devstack.event_sources.checkpoints import CheckpointStore
 from app.devstack.event_sources.dynamodb_streams import StreamPump
 from app.devstack.event_sources.mappings import event_source_mappings
@@ -75,10 +72,8 @@ class LocalStack:
             log=config.state_dir / "emulator.log",
             server_module="app.devstack.emulators.recorded",
         )
-        self.user_files = Emulator(
-            config.user_files_port,
-            log=config.state_dir / "user-files-emulator.log",
-            server_module="app.devstack.emulators.enforcing",
+        self.user_files = UserFilesEmulator(
+            config.user_files_port, config.region, config.state_dir / "user-files-emulator.log"
         )
         self.checkpoints = CheckpointStore(config.checkpoints if config.persist else None)
         self.provisioned: Provisioned
@@ -143,7 +138,7 @@ class LocalStack:
             self.emulator.post("/moto-api/recorder/replay-recording")
         else:
             self.emulator.post(f"/moto-api/seed?a={RANDOM_SEED}")
-        admin = _create_admin(self.user_files.url, config.region)
+        admin = self.user_files.create_admin()
         progress(f"creating resources from {config.template.name}")
         self.provisioned = Provisioner(
             load_template(config.template),
@@ -155,9 +150,13 @@ class LocalStack:
                 API_ENDPOINT: config.gateway_url,
                 DISTRIBUTION_ENDPOINT: config.site_url.rstrip("/"),
             },
-        ).provision({"Stage": config.stage}, progress=lambda m: progress("  " + m))
-        # From here on the user-files emulator checks every request against IAM.
-        self.user_files.post("/moto-api/reset-auth", b"0")
+        ).provision(
+            {"Stage": config.stage, **config.parameters}, progress=lambda m: progress("  " + m)
+        )
+        self.user_files.grant_functions(self.provisioned, {USER_FILES_BUCKET})
+        self.user_files.enforce()  # from here on it checks every request against IAM
+        if replay:
+            forget_metadata(self.client("dynamodb"), self.provisioned, USER_FILES_BUCKET)
         self.identity = LocalIdentityService(
             self.provisioned.identity_pools[IDENTITY_POOL],
             IdentityServiceConfig(
@@ -187,6 +186,14 @@ class LocalStack:
             **aws_environment(self.emulator.url, self.config.region),
             "AWS_ENDPOINT_URL_COGNITO_IDENTITY": self.config.identity_url,
         }
+        if spec.logical_id in self.user_files.function_keys:  # it reaches the user-files bucket
+            key, secret = self.user_files.function_keys[spec.logical_id]
+            del local["AWS_SESSION_TOKEN"]  # an IAM user's keys: no session
+            local |= {
+                "AWS_ACCESS_KEY_ID": key,
+                "AWS_SECRET_ACCESS_KEY": secret,
+                "AWS_ENDPOINT_URL_S3": self.user_files.url,
+            }
         if "DAX_ENDPOINT" in spec.environment:  # no DAX locally: a shared cache with its semantics
             local["LOCAL_DAX_ENDPOINT"] = self.config.dax_url
         if self.config.https:
@@ -252,9 +259,16 @@ class LocalStack:
             self.client("dynamodbstreams"),
             self.client("sqs"),
             self.checkpoints,
+            sqs_at=self._sqs_at,
         )
         self.ttl = TtlReaper(self.client("dynamodb"), self.provisioned.ttl_attributes)
         self.sns_pumps = sns_event_sources(self.provisioned, self.functions, self.client("sqs"))
+
+    def _sqs_at(self, endpoint: str) -> Any:
+        """SQS in the emulator at `endpoint`: the user-files one checks IAM, so as its admin."""
+        if endpoint == self.user_files.url:
+            return self.user_files.admin_client("sqs")
+        return self.client("sqs")
 
     def start_polling(self) -> None:
         """Deliver events continuously from now on (make run; tests drain by hand)."""
@@ -288,30 +302,6 @@ def _dax_ttls(provisioned: Provisioned) -> tuple[float, float]:
                 int(values["query-ttl-millis"]) / 1000,
             )
     return 300.0, 300.0  # DAX's defaults (5 minutes)
-
-
-def _create_admin(endpoint_url: str, region: str) -> tuple[str, str]:
-    """An all-powerful IAM user in the enforcing emulator, made before enforcement starts."""
-    iam = boto3.client(
-        "iam",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
-    iam.create_user(UserName=ADMIN_USER)
-    iam.put_user_policy(
-        UserName=ADMIN_USER,
-        PolicyName="everything",
-        PolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
-            }
-        ),
-    )
-    key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
-    return key["AccessKeyId"], key["SecretAccessKey"]
 
 
 def write_outputs(path: Path, outputs: dict[str, str]) -> None:

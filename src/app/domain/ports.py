@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from app.domain.metering import KeyHistory, Usage, UsageChange
     from app.domain.posts import Post
     from app.domain.todos import Page, PageRequest, Todo
 
@@ -76,3 +77,31 @@ class MarkdownRenderer(Protocol):
 
     def to_safe_html(self, markdown: str) -> str:
         """Sanitized HTML."""
+
+
+class UsageReader(Protocol):
+    """Reads what the storage meter recorded of an identity's folder."""
+
+    def usage(self, identity_id: str) -> Usage:
+        """The identity's totals (zeros when nothing is recorded), strongly consistent."""
+
+
+class UsageLedger(UsageReader, Protocol):
+    """The storage meter's records: each key's versions and each identity's totals."""
+
+    def history(self, identity_id: str, key: str) -> KeyHistory:
+        """What is recorded of the key (an empty history with revision 0 when nothing)."""
+
+    def record(self, identity_id: str, key: str, history: KeyHistory, change: UsageChange) -> None:
+        """Store the key's history and apply `change` to the totals, both or neither.
+
+        KeyChanged when the stored history's revision is no longer `history.revision`;
+        UsageBoundReached when a total is past the bound `change` names.
+        """
+
+
+class VersionRemover(Protocol):
+    """Deletes object versions for good (the user-files bucket)."""
+
+    def remove(self, key: str, version_id: str) -> None:
+        """Permanently delete that version of the key; nothing when it is already gone."""

@@ -15,6 +15,7 @@ from .post_out import PostOut
 from .post_patch import PostPatch
 from .post_summary_out import PostSummaryOut
 from .problem import Problem
+from .rejected_write_out import RejectedWriteOut
 from .storage_out import StorageOut
 from .subscription_in import SubscriptionIn
 from .todo_create import TodoCreate
@@ -42,6 +43,7 @@ __all__ = (
     "PostPatch",
     "PostSummaryOut",
     "Problem",
+    "RejectedWriteOut",
     "StorageOut",
     "SubscriptionIn",
     "TodoCreate",

@@ -30,11 +30,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.devstack.cognito.tokens import CognitoTokenVerifier, TokenRejected
+from app.devstack.emulators.user_files import ADMIN_USER
 from app.devstack.provisioning.model import ACCOUNT_ID, IdentityPoolSpec
 
 IDENTITY_VARIABLE = "${cognito-identity.amazonaws.com:sub}"
 _JSON = "application/x-amz-json-1.1"
-ADMIN_USER = "local-stack-admin"
 # Locally the service itself assumes each identity's role (on AWS: Cognito, by web identity).
 _TRUST_ADMIN = json.dumps(
     {

@@ -3,7 +3,8 @@
 moto enforces IAM actions and S3 object ARNs for assumed roles, but (moto 5.2) does not give its
 condition check the request's `s3:prefix`, knows only the `StringEquals` operator, and never expires
 assumed-role credentials. This launcher adds exactly those three things to moto's own evaluator,
-then runs moto's server: policies are still evaluated by moto, not by code of ours.
+then runs moto's server: policies are still evaluated by moto, not by code of ours. Its S3 events
+carry what AWS's carry (`s3_events`): the storage meter orders them by `sequencer`.
 Run: python -m app.devstack.emulators.enforcing -H 127.0.0.1 -p PORT
 """
 
@@ -25,7 +26,7 @@ from moto.iam.access_control import (
 )
 from moto.sts.models import sts_backends
 
-from app.devstack.emulators import post_policy
+from app.devstack.emulators import post_policy, s3_events
 from app.devstack.emulators.process import LOCAL_SECRETS
 
 
@@ -79,4 +80,5 @@ def install() -> None:
 if __name__ == "__main__":
     install()
     post_policy.install(LOCAL_SECRETS)
+    s3_events.install()
     server.main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from app.devstack.event_sources.checkpoints import CheckpointStore
@@ -18,11 +19,13 @@ def event_source_mappings(
     streams: Any,
     sqs: Any,
     checkpoints: CheckpointStore,
+    sqs_at: Callable[[str], Any] | None = None,
 ) -> tuple[dict[str, list[StreamPump]], dict[str, list[S3EventPump]]]:
     """Stream and S3 pollers by function, each invoking that function's workers.
 
     Stream pollers take their position now (LATEST means from this moment), or after their
-    checkpoint when a previous run left one.
+    checkpoint when a previous run left one. `sqs` reaches the main emulator's queues;
+    `sqs_at(endpoint)` those of another emulator (where a bucket and its notification queue live).
     """
     stream_pumps: dict[str, list[StreamPump]] = {}
     for source in provisioned.stream_sources:
@@ -49,13 +52,18 @@ def event_source_mappings(
         stream_pumps.setdefault(source.function, []).append(pump)
     s3_pumps: dict[str, list[S3EventPump]] = {}
     for s3_source in provisioned.s3_sources:
+        spec = provisioned.functions[s3_source.function]
         s3_subscription = S3Subscription(
-            provisioned.functions[s3_source.function].name,
+            spec.name,
             s3_source.queue_url,
             functions.handler(s3_source.function),
             source=f"{s3_source.function}/{s3_source.event}",
+            maximum_retry_attempts=spec.async_invoke.maximum_retry_attempts,
+            on_failure_queue_url=provisioned.queue_urls.get(spec.async_invoke.on_failure or ""),
+            function_arn=provisioned.attributes[(s3_source.function, "Arn")],
         )
+        queues = sqs if sqs_at is None else sqs_at(s3_source.endpoint)
         s3_pumps.setdefault(s3_source.function, []).append(
-            S3EventPump(s3_subscription, sqs, checkpoints)
+            S3EventPump(s3_subscription, queues, checkpoints, failures_sqs=sqs)
         )
     return stream_pumps, s3_pumps

@@ -3,8 +3,10 @@
 The local stack points the bucket's notification at an SQS queue in the emulator (moto delivers
 there, not to functions); the pump reads the queue and invokes the function with the S3 event of
 the shape Lambda receives (one record per invocation, keys URL-encoded as S3 sends them, the fields
-moto leaves out filled in). A failed invocation is retried twice, as Lambda retries an asynchronous
-invocation, then dropped and counted.
+moto leaves out filled in). S3 invokes a function asynchronously, so a failed invocation is retried
+as the function's `EventInvokeConfig` says (twice by default), then sent to its on-failure
+destination when it has one (an SQS queue: Lambda's invocation record, with the event as
+`requestPayload`), else dropped; both are counted.
 
 Across a restart: replaying the emulator's recording uploads every object again, so the queue
 fills with notifications already handled. The pump remembers what it handled (in the checkpoint
@@ -14,8 +16,10 @@ never handled is handled once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +38,9 @@ class S3Subscription:
     queue_url: str
     handler: Callable[[dict[str, Any]], Any]  # invokes; raises when the invocation fails
     source: str = ""  # names the mapping in the checkpoint store (function/event)
+    maximum_retry_attempts: int = ASYNC_RETRIES
+    on_failure_queue_url: str | None = None
+    function_arn: str = ""
 
 
 def lambda_s3_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -55,10 +62,16 @@ class S3EventPump:
     """Delivers one queue's S3 events to a handler; `poll` does one round."""
 
     def __init__(
-        self, subscription: S3Subscription, sqs: Any, checkpoints: CheckpointStore | None = None
+        self,
+        subscription: S3Subscription,
+        sqs: Any,
+        checkpoints: CheckpointStore | None = None,
+        failures_sqs: Any = None,
     ) -> None:
+        """`sqs` reaches the notification queue; `failures_sqs` the on-failure destination."""
         self.subscription = subscription
         self._sqs = sqs
+        self._failures_sqs = failures_sqs or sqs
         self._checkpoints = checkpoints or CheckpointStore()
         self._key = f"{subscription.source or subscription.function_name}/handled"
         self._handled: list[str] = list(self._checkpoints.get(self._key) or [])
@@ -66,6 +79,7 @@ class S3EventPump:
         self._attempts: dict[str, int] = {}
         self.invocations = 0
         self.dropped = 0
+        self.sent_to_failure_destination = 0
         self.skipped_replays = 0
 
     def poll(self) -> int:
@@ -82,7 +96,7 @@ class S3EventPump:
             records = body.get("Records", []) if isinstance(body, dict) else []
             queued_before = int(message.get("Attributes", {}).get("SentTimestamp", "0"))
             replayed = queued_before <= self._started_ms
-            done = True
+            failed: list[tuple[dict[str, Any], str]] = []
             for record in records:
                 identity = _identity(record)
                 if identity in self._handled:
@@ -91,14 +105,17 @@ class S3EventPump:
                         continue
                     self._handled.remove(identity)  # the same object made again, anew
                 invoked += 1
-                if self._invoke(record):
+                error = self._invoke(record)
+                if error is None:
                     self._remember(identity)
                 else:
-                    done = False
+                    failed.append((record, error))
             message_id = message["MessageId"]
             attempts = self._attempts[message_id] = self._attempts.get(message_id, 0) + 1
-            if done or attempts > ASYNC_RETRIES:
-                self.dropped += 0 if done else 1
+            if failed and attempts > self.subscription.maximum_retry_attempts:
+                for record, error in failed:
+                    self._give_up(record, error, attempts)
+            if not failed or attempts > self.subscription.maximum_retry_attempts:
                 self._sqs.delete_message(
                     QueueUrl=self.subscription.queue_url, ReceiptHandle=message["ReceiptHandle"]
                 )
@@ -121,13 +138,41 @@ class S3EventPump:
             time.sleep(0.2)
         raise TimeoutError(f"S3 events of {self.subscription.function_name} still waiting")
 
-    def _invoke(self, record: dict[str, Any]) -> bool:
+    def _invoke(self, record: dict[str, Any]) -> str | None:
+        """Invoke with one record; the error when the invocation failed, else None."""
         self.invocations += 1
         try:
             self.subscription.handler({"Records": [lambda_s3_record(record)]})
-        except Exception:  # noqa: BLE001 - a failed invocation is data here, as on Lambda
-            return False
-        return True
+        except Exception as exc:  # noqa: BLE001 - a failed invocation is data here, as on Lambda
+            return str(exc) or type(exc).__name__
+        return None
+
+    def _give_up(self, record: dict[str, Any], error: str, attempts: int) -> None:
+        """Retries exhausted: to the on-failure destination (Lambda developer guide, "Capturing
+        records of Lambda asynchronous invocations"), or dropped."""
+        queue = self.subscription.on_failure_queue_url
+        if queue is None:
+            self.dropped += 1
+            return
+        self.sent_to_failure_destination += 1
+        message = {
+            "version": "1.0",
+            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": f"{self.subscription.function_arn}:$LATEST",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": attempts,
+            },
+            "requestPayload": {"Records": [lambda_s3_record(record)]},
+            "responseContext": {
+                "statusCode": 200,
+                "executedVersion": "$LATEST",
+                "functionError": "Unhandled",
+            },
+            "responsePayload": {"errorMessage": error},
+        }
+        self._failures_sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(message))
 
     def _remember(self, identity: str) -> None:
         self._handled = [*self._handled, identity][-REMEMBERED:]

@@ -140,15 +140,15 @@ def sns_event_sources(
     """A pump per SNS event source, by function."""
     pumps: dict[str, list[SnsEventPump]] = {}
     for source in provisioned.sns_sources:
-        retries, on_failure = provisioned.async_configs.get(source.function, (2, ""))
+        spec = provisioned.functions[source.function]
         subscription = SnsSubscription(
-            function_name=provisioned.functions[source.function].name,
+            function_name=spec.name,
             function_arn=provisioned.attributes[(source.function, "Arn")],
             queue_url=source.queue_url,
             subscription_arn=source.subscription_arn,
             handler=functions.handler(source.function),
-            retries=retries,
-            on_failure_queue_url=on_failure,
+            retries=spec.async_invoke.maximum_retry_attempts,
+            on_failure_queue_url=provisioned.queue_urls.get(spec.async_invoke.on_failure or "", ""),
         )
         pumps.setdefault(source.function, []).append(SnsEventPump(subscription, sqs))
     return pumps

@@ -177,6 +177,7 @@ def main(argv: list[str]) -> int:
     handler, failure = _import_handler(handler_name)
     init_ms = (time.perf_counter() - started) * 1000
     if handler is None:
+        sys.stdout.flush()  # the traceback is in the log before the gateway answers
         write_message(response_fd, {"type": "init_error", "init_ms": init_ms, "error": failure})
         return 1
     ready = {"type": "ready", "init_ms": init_ms, "modules": _loaded_modules(code_dir)}

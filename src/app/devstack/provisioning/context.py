@@ -29,7 +29,7 @@ class ProvisioningContext:
         self.endpoint_url = endpoint_url
         self.region = region
         self.stack_name = stack_name
-        self.placement = placement or {}
+        self.placement = dict(placement or {})
         self._resolver = resolver
         # Only ever the emulator: fake keys, never a developer's real credentials.
         self.session: Any = boto3.session.Session(
@@ -39,9 +39,18 @@ class ProvisioningContext:
         )
         self._clients: dict[tuple[str, str], Any] = {}
 
+    def endpoint_of(self, logical_id: str) -> str:
+        """The emulator that holds `logical_id`."""
+        return self.placement.get(logical_id, self.endpoint_url)
+
+    def place_with(self, logical_id: str, beside: str) -> None:
+        """Make `logical_id` in the same emulator as `beside`."""
+        if beside in self.placement:
+            self.placement[logical_id] = self.placement[beside]
+
     def client(self, service: str, logical_id: str = "") -> Any:
         """A cached client of `service`, on the emulator that holds `logical_id`."""
-        endpoint = self.placement.get(logical_id, self.endpoint_url)
+        endpoint = self.endpoint_of(logical_id)
         key = (service, endpoint)
         if key not in self._clients:
             self._clients[key] = self.session.client(service, endpoint_url=endpoint)

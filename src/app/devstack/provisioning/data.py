@@ -137,7 +137,7 @@ class DataResources:
     def queue(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         props = self._ctx.resolve(props, result)
         name = props.get("QueueName") or self._ctx.default_name(logical_id)
-        sqs = self._ctx.client("sqs")
+        sqs = self._ctx.client("sqs", logical_id)
         url = sqs.create_queue(QueueName=name)["QueueUrl"]  # idempotent for the same name
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"

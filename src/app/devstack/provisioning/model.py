@@ -31,11 +31,25 @@ class StreamSource:
 
 @dataclass(frozen=True)
 class S3Source:
-    """A function's S3 event source, delivered locally through an SQS queue."""
+    """A function's S3 event source, delivered locally through an SQS queue that lives in the
+    same emulator as the bucket (S3 notifies only queues it can reach)."""
 
     function: str
     event: str
     queue_url: str
+    bucket: str  # the bucket's logical id
+    endpoint: str  # the emulator holding the bucket and the queue
+
+
+@dataclass(frozen=True)
+class AsyncInvokeConfig:
+    """How Lambda retries an asynchronous invocation (S3 events are one) and where a failed one
+    goes: the function's `EventInvokeConfig` or an `AWS::Lambda::EventInvokeConfig` for it.
+    Without either, Lambda retries twice and drops the event (Lambda developer guide,
+    "Error handling and automatic retries in Lambda", asynchronous invocation)."""
+
+    maximum_retry_attempts: int = 2
+    on_failure: str | None = None  # destination ARN (an SQS queue locally)
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,9 @@ class FunctionSpec:
     api_events: dict[str, dict[str, Any]]  # event name -> its resolved Properties
     reserved_concurrency: int | None = None
     log_group: str | None = None
+    # The inline policy documents of its execution role (`Policies`), intrinsics resolved.
+    policies: list[dict[str, Any]] = field(default_factory=list)
+    async_invoke: AsyncInvokeConfig = AsyncInvokeConfig()
 
 
 @dataclass
@@ -83,8 +100,6 @@ class Provisioned:
     ttl_attributes: dict[str, str] = field(default_factory=dict)  # table name -> TTL attribute
     sns_sources: list[SnsSource] = field(default_factory=list)
     rotations: dict[str, str] = field(default_factory=dict)  # secret logical id -> function
-    # Asynchronous invocation settings by function: (retries, on-failure queue URL or "").
-    async_configs: dict[str, tuple[int, str]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     # AWS endpoints of this stack (execute-api, CloudFront) -> where the local stack serves them.
     local_endpoints: dict[str, str] = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -85,6 +86,19 @@ class Provisioner:
                     logical_id, props, globals_, result
                 )
                 self._serverless.event_sources(logical_id, props, result)
+        for resource in resources.values():  # a function's async settings, written apart
+            function = resource.get("Properties", {}).get("FunctionName", {})
+            if (
+                resource["Type"] == "AWS::Lambda::EventInvokeConfig"
+                and isinstance(function, dict)
+                and function.get("Ref") in result.functions
+            ):
+                result.functions[function["Ref"]] = dataclasses.replace(
+                    result.functions[function["Ref"]],
+                    async_invoke=self._serverless.async_invoke_config(
+                        resource["Properties"], result
+                    ),
+                )
         result.resolver = self._resolver(result)
         for name, output in self._template.get("Outputs", {}).items():
             if self._wanted(output, result):  # an Output's Condition, like a resource's

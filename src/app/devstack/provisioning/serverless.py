@@ -14,6 +14,7 @@ from app.devstack.provisioning.context import Creator, ProvisioningContext
 from app.devstack.provisioning.data import DataResources
 from app.devstack.provisioning.model import (
     ACCOUNT_ID,
+    AsyncInvokeConfig,
     FunctionSpec,
     Provisioned,
     S3Source,
@@ -38,6 +39,9 @@ class ServerlessResources:
         self._ctx = context
         self._data = data
         self._local_urls = local_urls
+        # Each bucket's queue configurations so far: a bucket has one notification configuration,
+        # which SAM fills with every S3 event of every function on that bucket.
+        self._notifications: dict[str, list[dict[str, Any]]] = {}
 
     def creators(self) -> dict[str, Creator]:
         """Resource type -> creator."""
@@ -130,24 +134,36 @@ class ServerlessResources:
                 if "LogGroup" in logging
                 else None
             ),
+            policies=[]  # an inline-code function (a custom resource) is not run locally
+            if "InlineCode" in props
+            else [
+                self._ctx.resolve(policy, result)
+                for policy in props.get("Policies", [])
+                if isinstance(policy, dict) and "Statement" in policy
+            ],
+            async_invoke=self.async_invoke_config(props.get("EventInvokeConfig", {}), result),
+        )
+
+    def async_invoke_config(self, props: dict[str, Any], result: Provisioned) -> AsyncInvokeConfig:
+        """A function's `EventInvokeConfig` (or an AWS::Lambda::EventInvokeConfig's properties)."""
+        props = self._ctx.resolve(props, result)
+        on_failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+        return AsyncInvokeConfig(
+            maximum_retry_attempts=int(props.get("MaximumRetryAttempts", 2)),
+            on_failure=str(on_failure) if on_failure else None,
         )
 
     def event_sources(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         """Record the function's DynamoDB, S3 and SNS event sources (S3 and SNS ones get a local
-        queue), and its asynchronous invocation settings."""
-        invoke = self._ctx.resolve(props.get("EventInvokeConfig") or {}, result)
-        on_failure = invoke.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
-        result.async_configs[logical_id] = (
-            int(invoke.get("MaximumRetryAttempts", 2)),  # Lambda's default: two retries
-            result.queue_urls.get(on_failure or "", ""),
-        )
+        queue)."""
         for event_name, event in props.get("Events", {}).items():
             if event["Type"] == "DynamoDB":
                 resolved = self._ctx.resolve(event["Properties"], result)
                 result.stream_sources.append(StreamSource(logical_id, event_name, resolved))
             elif event["Type"] == "S3":
-                queue_url = self._s3_notification(logical_id, event, result)
-                result.s3_sources.append(S3Source(logical_id, event_name, queue_url))
+                result.s3_sources.append(
+                    self._s3_notification(logical_id, event_name, event, result)
+                )
             elif event["Type"] == "SNS":
                 result.sns_sources.append(
                     self._sns_subscription(logical_id, event_name, event, result)
@@ -165,18 +181,31 @@ class ServerlessResources:
         )["SubscriptionArn"]
         return SnsSource(function, event_name, result.refs[queue], arn)
 
-    def _s3_notification(self, function: str, event: dict[str, Any], result: Provisioned) -> str:
-        """moto runs no function: the bucket notifies a queue, which the local pump reads."""
+    def _s3_notification(
+        self, function: str, event_name: str, event: dict[str, Any], result: Provisioned
+    ) -> S3Source:
+        """moto runs no function: the bucket notifies a queue, which the local pump reads.
+
+        The queue is made in the emulator that holds the bucket (moto notifies only its own
+        queues). SAM requires the event's bucket to be a `Ref` to a bucket of the same template
+        (AWS::Serverless::Function S3 event source: "Bucket ... must exist in the same template").
+        """
+        bucket = event["Properties"]["Bucket"]["Ref"]
         props = self._ctx.resolve(event["Properties"], result)
-        queue = f"{self._ctx.stack_name}-{function}-s3-events"
+        queue = f"{self._ctx.stack_name}-{function}-{event_name}"  # one queue per event source
+        self._ctx.place_with(queue, bucket)
         self._data.queue(queue, {"QueueName": queue}, result)
         events = props["Events"] if isinstance(props["Events"], list) else [props["Events"]]
         rules = props.get("Filter", {}).get("S3Key", {}).get("Rules", [])
         configuration: Any = {"QueueArn": result.attributes[(queue, "Arn")], "Events": events}
         if rules:
             configuration["Filter"] = {"Key": {"FilterRules": rules}}
-        self._ctx.client("s3").put_bucket_notification_configuration(
+        configurations = self._notifications.setdefault(bucket, [])
+        configurations.append(configuration)
+        self._ctx.client("s3", bucket).put_bucket_notification_configuration(
             Bucket=props["Bucket"],
-            NotificationConfiguration={"QueueConfigurations": [configuration]},
+            NotificationConfiguration={"QueueConfigurations": configurations},
         )
-        return result.refs[queue]
+        return S3Source(
+            function, event_name, result.refs[queue], bucket, self._ctx.endpoint_of(bucket)
+        )

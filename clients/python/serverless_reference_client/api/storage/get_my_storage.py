@@ -7,14 +7,29 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.storage_out import StorageOut
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
-def _get_kwargs() -> dict[str, Any]:
+def _get_kwargs(
+    *,
+    fresh: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_fresh: None | str | Unset
+    if isinstance(fresh, Unset):
+        json_fresh = UNSET
+    else:
+        json_fresh = fresh
+    params["fresh"] = json_fresh
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/me/storage",
+        "params": params,
     }
 
     return _kwargs
@@ -30,6 +45,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = Problem.from_dict(response.json())
@@ -71,10 +91,16 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
 ) -> Response[Problem | StorageOut]:
-    """Where my own S3 folder is
+    """Where my own S3 folder is, and how full
 
-     Bucket, folder and identity pool: reach your files directly with temporary credentials.
+     Bucket, folder and identity pool (reach your files directly with temporary
+    credentials), and your usage against your quota.
+
+    Args:
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -84,7 +110,9 @@ def sync_detailed(
         Response[Problem | StorageOut]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        fresh=fresh,
+    )
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -96,10 +124,16 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
 ) -> Problem | StorageOut | None:
-    """Where my own S3 folder is
+    """Where my own S3 folder is, and how full
 
-     Bucket, folder and identity pool: reach your files directly with temporary credentials.
+     Bucket, folder and identity pool (reach your files directly with temporary
+    credentials), and your usage against your quota.
+
+    Args:
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -111,16 +145,23 @@ def sync(
 
     return sync_detailed(
         client=client,
+        fresh=fresh,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
 ) -> Response[Problem | StorageOut]:
-    """Where my own S3 folder is
+    """Where my own S3 folder is, and how full
 
-     Bucket, folder and identity pool: reach your files directly with temporary credentials.
+     Bucket, folder and identity pool (reach your files directly with temporary
+    credentials), and your usage against your quota.
+
+    Args:
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,7 +171,9 @@ async def asyncio_detailed(
         Response[Problem | StorageOut]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = _get_kwargs(
+        fresh=fresh,
+    )
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -140,10 +183,16 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    fresh: None | str | Unset = UNSET,
 ) -> Problem | StorageOut | None:
-    """Where my own S3 folder is
+    """Where my own S3 folder is, and how full
 
-     Bucket, folder and identity pool: reach your files directly with temporary credentials.
+     Bucket, folder and identity pool (reach your files directly with temporary
+    credentials), and your usage against your quota.
+
+    Args:
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,5 +205,6 @@ async def asyncio(
     return (
         await asyncio_detailed(
             client=client,
+            fresh=fresh,
         )
     ).parsed
