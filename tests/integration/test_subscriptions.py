@@ -13,6 +13,7 @@ import copy
 import json
 import secrets
 import time
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -375,3 +376,40 @@ def test_a_refused_send_is_retried_then_reported_and_the_others_are_sent(
     # record and may include a later one that was already sent (idempotent: sent once).
     assert 1 <= info["batchSize"] <= 2
     assert pump.invocations >= 1 + mail.subscription.maximum_retry_attempts
+
+
+def test_an_event_that_keeps_failing_is_kept_with_lambdas_record_of_it(
+    local_aws: LocalAws, suppression: SnsEventPump
+) -> None:
+    """SNS invokes asynchronously: retried as EventInvokeConfig says, then kept in the
+    on-failure queue with Lambda's record (RetriesExhausted, the event), never lost."""
+    sqs = boto3.client("sqs", endpoint_url=local_aws.endpoint, region_name="us-east-1")
+    source = sqs.create_queue(QueueName=f"sns-source-{secrets.token_hex(3)}")["QueueUrl"]
+    failures = sqs.create_queue(QueueName=f"sns-failures-{secrets.token_hex(3)}")["QueueUrl"]
+    calls: list[dict[str, Any]] = []
+
+    def broken(event: dict[str, Any]) -> Any:
+        calls.append(event)
+        raise RuntimeError("the table is down")
+
+    pump = SnsEventPump(
+        replace(
+            suppression.subscription,
+            queue_url=source,
+            handler=broken,
+            on_failure_queue_url=failures,
+        ),
+        sqs,
+    )
+    notification = {"Type": "Notification", "MessageId": "m-1", "Message": '{"eventType": "x"}'}
+    sqs.send_message(QueueUrl=source, MessageBody=json.dumps(notification))
+    pump.drain()
+    assert len(calls) == 1 + suppression.subscription.retries == 3  # MaximumRetryAttempts: 2
+    assert calls[0]["Records"][0]["EventSource"] == "aws:sns"
+    assert calls[0]["Records"][0]["Sns"]["Message"] == '{"eventType": "x"}'
+    (message,) = sqs.receive_message(QueueUrl=failures).get("Messages", [])
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["requestPayload"] == calls[0]
+    assert record["responsePayload"] == {"errorMessage": "the table is down"}

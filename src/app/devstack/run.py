@@ -12,6 +12,7 @@ from app.devstack.config import StackConfig
 from app.devstack.console import Console
 from app.devstack.edge.demo_posts import seed_demo_posts
 from app.devstack.functions.reload import SourceWatcher
+from app.devstack.secretsmanager.rotation import rotation_targets
 from app.devstack.serving import local_server, serve_together
 from app.devstack.stack import LocalStack, write_outputs
 from app.devstack.tls import ensure_certificate
@@ -82,7 +83,7 @@ def _reload(stack: LocalStack, changed: set[Path]) -> None:
 
 def _announce(config: StackConfig, stack: LocalStack) -> None:
     write_outputs(config.outputs_file, stack.outputs)
-    write_outputs(config.state_dir / "rotations.json", stack.rotation_targets())
+    write_outputs(config.state_dir / "rotations.json", rotation_targets(stack.provisioned))
     lines = [f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):"]
     lines += [f"  {key:<24} {value}" for key, value in sorted(stack.outputs.items())]
     lines += [

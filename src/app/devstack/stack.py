@@ -38,7 +38,7 @@ from app.devstack.provisioning.intrinsics import load_template
 from app.devstack.provisioning.model import FunctionSpec, Provisioned
 from app.devstack.provisioning.provision import Provisioner
 from app.devstack.provisioning.serverless import API_ENDPOINT, DISTRIBUTION_ENDPOINT
-from app.devstack.secretsmanager.rotation import rotate
+from app.devstack.secretsmanager.rotation import rotate_all
 from app.devstack.serving import serving_in_thread
 from app.site.pages import STATIC
 
@@ -230,19 +230,9 @@ class LocalStack:
         finally:
             gateway.close()
 
-    def rotation_targets(self) -> dict[str, str]:
-        """Secret ARN -> the function that rotates it (what `make rotate-keys` reads)."""
-        return {
-            self.provisioned.refs[secret]: self.provisioned.functions[function].name
-            for secret, function in self.provisioned.rotations.items()
-        }
-
     def rotate_keys(self) -> dict[str, str]:
         """Rotate every secret the template schedules for rotation, through its function."""
-        return {
-            secret: rotate(self.provisioned.refs[secret], self.functions.handler(function))
-            for secret, function in self.provisioned.rotations.items()
-        }
+        return rotate_all(self.provisioned, self.functions.handler)
 
     def client(self, service: str) -> Any:
         return boto3.session.Session(

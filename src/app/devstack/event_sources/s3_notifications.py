@@ -16,14 +16,13 @@ never handled is handled once.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.devstack.event_sources.async_invoke import drain, retries_exhausted
 from app.devstack.event_sources.checkpoints import CheckpointStore
 
 ASYNC_RETRIES = 2
@@ -123,20 +122,8 @@ class S3EventPump:
 
     def drain(self, timeout: float = 20.0) -> None:
         """Poll until the queue is empty (S3 test events included)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.poll()
-            attributes = self._sqs.get_queue_attributes(
-                QueueUrl=self.subscription.queue_url,
-                AttributeNames=[
-                    "ApproximateNumberOfMessages",
-                    "ApproximateNumberOfMessagesNotVisible",
-                ],
-            )["Attributes"]
-            if not any(int(value) for value in attributes.values()):
-                return
-            time.sleep(0.2)
-        raise TimeoutError(f"S3 events of {self.subscription.function_name} still waiting")
+        sub = self.subscription
+        drain(self.poll, self._sqs, sub.queue_url, f"S3 events of {sub.function_name}", timeout)
 
     def _invoke(self, record: dict[str, Any]) -> str | None:
         """Invoke with one record; the error when the invocation failed, else None."""
@@ -155,23 +142,8 @@ class S3EventPump:
             self.dropped += 1
             return
         self.sent_to_failure_destination += 1
-        message = {
-            "version": "1.0",
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-            "requestContext": {
-                "requestId": str(uuid.uuid4()),
-                "functionArn": f"{self.subscription.function_arn}:$LATEST",
-                "condition": "RetriesExhausted",
-                "approximateInvokeCount": attempts,
-            },
-            "requestPayload": {"Records": [lambda_s3_record(record)]},
-            "responseContext": {
-                "statusCode": 200,
-                "executedVersion": "$LATEST",
-                "functionError": "Unhandled",
-            },
-            "responsePayload": {"errorMessage": error},
-        }
+        payload = {"Records": [lambda_s3_record(record)]}
+        message = retries_exhausted(self.subscription.function_arn, payload, attempts, error)
         self._failures_sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(message))
 
     def _remember(self, identity: str) -> None:

@@ -12,14 +12,13 @@ destination with Lambda's record of it (`requestContext.condition` "RetriesExhau
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.devstack.event_sources.async_invoke import drain, retries_exhausted
 from app.devstack.functions.service import LocalLambda
 from app.devstack.provisioning.model import Provisioned
 
@@ -80,58 +79,38 @@ class SnsEventPump:
         )
         for message in response.get("Messages", []):
             event = lambda_sns_event(json.loads(message["Body"]), sub.subscription_arn)
-            if not self._invoke(event):
+            error = self._invoke(event)
+            if error is not None:
                 self.failed += 1
-                self._give_up(event)
+                self._give_up(event, error)
             self._sqs.delete_message(QueueUrl=sub.queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(response.get("Messages", []))
 
     def drain(self, timeout: float = 20.0) -> None:
         """Poll until the queue is empty."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.poll()
-            attributes = self._sqs.get_queue_attributes(
-                QueueUrl=self.subscription.queue_url,
-                AttributeNames=[
-                    "ApproximateNumberOfMessages",
-                    "ApproximateNumberOfMessagesNotVisible",
-                ],
-            )["Attributes"]
-            if not any(int(value) for value in attributes.values()):
-                return
-            time.sleep(0.1)
-        raise TimeoutError(f"SNS events of {self.subscription.function_name} still waiting")
+        sub = self.subscription
+        drain(self.poll, self._sqs, sub.queue_url, f"SNS events of {sub.function_name}", timeout)
 
-    def _invoke(self, event: dict[str, Any]) -> bool:
+    def _invoke(self, event: dict[str, Any]) -> str | None:
+        """Invoke, retrying as Lambda retries; the last error, or None once it succeeded."""
+        error = None
         for _ in range(1 + self.subscription.retries):
             self.invocations += 1
             try:
                 self.subscription.handler(event)
-            except Exception:  # noqa: BLE001, S112 - a failed invocation is retried, as on Lambda
+            except Exception as exc:  # noqa: BLE001 - a failed invocation is data, as on Lambda
+                error = str(exc) or type(exc).__name__
                 continue
-            return True
-        return False
+            return None
+        return error
 
-    def _give_up(self, event: dict[str, Any]) -> None:
-        """Lambda's on-failure record of an asynchronous invocation (Lambda docs, "Retaining
-        records of asynchronous invocations")."""
+    def _give_up(self, event: dict[str, Any], error: str) -> None:
         sub = self.subscription
-        if not sub.on_failure_queue_url:
-            return
-        record = {
-            "version": "1.0",
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(),
-            "requestContext": {
-                "requestId": str(uuid.uuid4()),
-                "functionArn": f"{sub.function_arn}:$LATEST",
-                "condition": "RetriesExhausted",
-                "approximateInvokeCount": 1 + sub.retries,
-            },
-            "requestPayload": event,
-            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
-        }
-        self._sqs.send_message(QueueUrl=sub.on_failure_queue_url, MessageBody=json.dumps(record))
+        if sub.on_failure_queue_url:
+            record = retries_exhausted(sub.function_arn, event, 1 + sub.retries, error)
+            self._sqs.send_message(
+                QueueUrl=sub.on_failure_queue_url, MessageBody=json.dumps(record)
+            )
 
 
 def sns_event_sources(

@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from app.devstack.provisioning.model import Provisioned
+
 STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
 
 
@@ -22,3 +24,21 @@ def rotate(secret_id: str, invoke: Callable[[dict[str, Any]], Any]) -> str:
     for step in STEPS:
         invoke({"SecretId": secret_id, "ClientRequestToken": token, "Step": step})
     return token
+
+
+def rotate_all(
+    provisioned: Provisioned, handler: Callable[[str], Callable[[dict[str, Any]], Any]]
+) -> dict[str, str]:
+    """Rotate every secret the template schedules, each through its rotation function."""
+    return {
+        secret: rotate(provisioned.refs[secret], handler(function))
+        for secret, function in provisioned.rotations.items()
+    }
+
+
+def rotation_targets(provisioned: Provisioned) -> dict[str, str]:
+    """Secret ARN -> the function that rotates it (what `make rotate-keys` reads)."""
+    return {
+        provisioned.refs[secret]: provisioned.functions[function].name
+        for secret, function in provisioned.rotations.items()
+    }
