@@ -206,6 +206,8 @@ def test_the_api_docs_render_offline_from_one_origin(
     without internet: the page, its script, stylesheet and the spec all come from the API."""
     outputs, _ = stack
     docs = outputs["ApiUrl"] + "docs" if where == "ApiUrl" else outputs["SiteUrl"] + "api/docs"
+    if where == "SiteUrl":
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone, through the site
     origin = "/".join(docs.split("/")[:3])
     elsewhere: list[str] = []
 
