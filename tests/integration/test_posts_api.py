@@ -102,20 +102,20 @@ def executable_parts(html: str) -> list[str]:
     return parser.found
 
 
-@pytest.mark.parametrize(
-    "markdown",
-    [
-        "<script>alert(1)</script>",
-        '<img src=x onerror="alert(1)">',
-        "[click](javascript:alert(1))",
-        "[click](JaVaScRiPt:alert(1))",
-        '![x](x" onerror="alert(1))',
-        "<iframe src=https://example.com></iframe>",
-        '<a href="https://x" style="color:red" onclick="x()">a</a>',
-        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-        "<svg onload=alert(1)>",
-    ],
-)
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    '![x](x" onerror="alert(1))',
+    "<iframe src=https://example.com></iframe>",
+    '<a href="https://x" style="color:red" onclick="x()">a</a>',
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<svg onload=alert(1)>",
+]
+
+
+@pytest.mark.parametrize("markdown", HOSTILE)
 def test_markdown_can_never_run_script(
     client: httpx.Client, author: SignedIn, markdown: str
 ) -> None:
@@ -124,6 +124,34 @@ def test_markdown_can_never_run_script(
     assert executable_parts(html) == []
     assert "Before" in html
     assert "After" in html
+
+
+@pytest.mark.parametrize("markdown", HOSTILE)
+def test_the_preview_is_exactly_what_publishing_renders(
+    client: httpx.Client, author: SignedIn, markdown: str
+) -> None:
+    """The authoring page's live preview: the same sanitizer, nothing stored."""
+    body = f"# Title\n\nBefore\n\n{markdown}\n\nAfter"
+    preview = client.post("/previews", json={"body": body}, headers=author.headers)
+    assert preview.status_code == 200, preview.text
+    assert preview.headers["cache-control"] == "no-store"
+    post = publish(client, author, body=body)
+    assert preview.json() == {"html": post["html"]}
+    assert executable_parts(preview.json()["html"]) == []
+
+
+def test_only_authors_and_editors_preview(
+    client: httpx.Client, reader: SignedIn, sign_up: Callable[..., SignedIn]
+) -> None:
+    refused = client.post("/previews", json={"body": "x"}, headers=reader.headers)
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    assert client.post("/previews", json={"body": "x"}).status_code == 401
+    editor = sign_up(editor=True)
+    assert client.post("/previews", json={"body": "*x*"}, headers=editor.headers).json() == {
+        "html": "<p><em>x</em></p>\n"
+    }
+    too_long = client.post("/previews", json={"body": "x" * 20_001}, headers=editor.headers)
+    assert too_long.status_code == 422
 
 
 def test_the_checker_sees_what_it_must_refuse() -> None:

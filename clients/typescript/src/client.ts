@@ -96,6 +96,10 @@ export interface UpdatePostInput {
   body: NonNullable<operations["updatePost"]["requestBody"]>["content"]["application/json"];
 }
 
+export interface PreviewPostInput {
+  body: NonNullable<operations["previewPost"]["requestBody"]>["content"]["application/json"];
+}
+
 export interface SubscribeInput {
   body: NonNullable<operations["subscribe"]["requestBody"]>["content"]["application/json"];
 }
@@ -192,6 +196,9 @@ export function createClient(options: ClientOptions) {
     /** Edit a post (its author, or an editor) (`PATCH /posts/{slug}`, tag blog). */
     updatePost: (input: UpdatePostInput): Promise<ApiResult<operations["updatePost"]["responses"][200]["content"]["application/json"]>> =>
       call("PATCH", "/posts/{slug}", input, true),
+    /** Render Markdown as a post would be (authors and editors) (`POST /previews`, tag blog). */
+    previewPost: (input: PreviewPostInput): Promise<ApiResult<operations["previewPost"]["responses"][200]["content"]["application/json"]>> =>
+      call("POST", "/previews", input, true),
     /** Ask to subscribe to the newsletter (`POST /subscriptions`, tag subscriptions). */
     subscribe: (input: SubscribeInput): Promise<ApiResult<operations["subscribe"]["responses"][202]["content"]["application/json"]>> =>
       call("POST", "/subscriptions", input, false),

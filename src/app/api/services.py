@@ -18,7 +18,7 @@ PLATFORM_ROUTERS: Final = ("app.api.routers.health", "app.api.routers.docs")
 ROUTERS: Final[dict[str, tuple[str, ...]]] = {
     "todos": ("app.api.routers.todos",),
     "storage": ("app.api.routers.me",),
-    "blog": ("app.api.routers.posts",),
+    "blog": ("app.api.routers.posts", "app.api.routers.previews"),
     "subscriptions": ("app.api.routers.subscriptions",),
     "photos": ("app.api.routers.photos",),
 }

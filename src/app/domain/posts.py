@@ -143,6 +143,11 @@ class PostService:
             raise NotFound(slug)
         return post
 
+    def preview(self, author: Caller, markdown: str) -> str:
+        """What `markdown` would publish as: the same sanitized HTML, nothing stored."""
+        require_writer(author)
+        return self._renderer.to_safe_html(markdown)
+
     def author_of(self, slug: str) -> str | None:
         """Who wrote the post, None when there is none (the photos service asks)."""
         post = self._repo.get(slug) if is_valid_slug(slug) else None

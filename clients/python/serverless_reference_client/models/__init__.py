@@ -14,6 +14,8 @@ from .post_list import PostList
 from .post_out import PostOut
 from .post_patch import PostPatch
 from .post_summary_out import PostSummaryOut
+from .preview_in import PreviewIn
+from .preview_out import PreviewOut
 from .problem import Problem
 from .rejected_write_out import RejectedWriteOut
 from .storage_out import StorageOut
@@ -42,6 +44,8 @@ __all__ = (
     "PostOut",
     "PostPatch",
     "PostSummaryOut",
+    "PreviewIn",
+    "PreviewOut",
     "Problem",
     "RejectedWriteOut",
     "StorageOut",
