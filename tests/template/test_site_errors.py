@@ -37,7 +37,7 @@ def test_the_site_buckets_403_becomes_the_rendered_404_page_briefly_cached(
     assert entry["ErrorCode"] == 403
     assert entry["ResponseCode"] == 404
     assert entry["ResponsePagePath"] == f"/{NOT_FOUND}"  # where the renderer writes it
-    assert 0 < entry["ErrorCachingMinTTL"] <= 300  # a page published after a miss shows soon
+    assert 0 < entry["ErrorCachingMinTTL"] <= 60  # an API 403 is cached no longer than this
 
 
 def test_missing_keys_are_403_because_the_distribution_may_not_list_the_bucket(

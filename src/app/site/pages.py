@@ -75,11 +75,11 @@ def render_post(site_url: str, post: Post, photos: list[Photo] | None = None) ->
     return page(site_url, meta, main)
 
 
-def post_list(posts: list[Post], heading: str = "h2") -> str:
+def post_list(posts: list[Post]) -> str:
     """The items of a list of posts: linked title, date, summary."""
     return "\n".join(
-        f"""<li><article><{heading}><a href="{escape(post_url(p.slug))}">{escape(p.title)}</a>"""
-        f"""</{heading}>\n<p class="meta">{post_date(p)}</p><p>{escape(p.summary)}</p>"""
+        f"""<li><article><h2><a href="{escape(post_url(p.slug))}">{escape(p.title)}</a></h2>"""
+        f"""\n<p class="meta">{post_date(p)}</p><p>{escape(p.summary)}</p>"""
         "</article></li>"
         for p in posts
     )
