@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
             "POSTS_TABLE": outputs["PostsTableName"],
             "SITE_BUCKET": outputs["SiteBucketName"],
             "DISTRIBUTION_ID": outputs["DistributionId"],
+            "SITE_URL": outputs["SiteUrl"],
+            # Pages list each post's photos through the photos service, as the function does.
+            "PHOTOS_API_URL": outputs["ApiUrl"],
         }
     )
     assets = S3SitePublisher(session.client("s3"), settings.site_bucket).put_assets(STATIC)

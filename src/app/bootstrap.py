@@ -205,6 +205,7 @@ def build_site_renderer(settings: SiteSettings) -> SiteRenderer:
         S3SitePublisher.build(settings.region, settings.site_bucket, settings.aws_endpoint_url),
         invalidator,
         photos,
+        site_url=settings.site_url,
     )
 
 

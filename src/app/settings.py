@@ -112,6 +112,9 @@ class SiteSettings(BaseSettings):
     posts_table: str = Field(validation_alias="POSTS_TABLE", min_length=3)
     site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
     distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
+    # Where readers reach the site (`https://<distribution or custom domain>/`): the feed, the
+    # sitemap and link previews need absolute URLs.
+    site_url: str = Field(validation_alias="SITE_URL", pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
     # The photos service's API: pages show each post's thumbnails (empty: no photos).
     photos_api_url: str = Field(default="", validation_alias="PHOTOS_API_URL")
     aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")

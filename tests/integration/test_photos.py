@@ -116,6 +116,9 @@ def test_upload_makes_upright_metadata_free_thumbnails_and_the_page_shows_them(
     with httpx.Client(base_url=url) as http:
         page = http.get(f"/posts/{slug}/").text
         assert state["thumbnails"]["256"] in page
+        assert f'<a href="{state["thumbnails"]["1024"]}">' in page  # the large one, linked
+        og_image = f'<meta property="og:image" content="{url}{state["thumbnails"]["1024"]}">'
+        assert og_image in page  # absolute: the local site URL
         assert http.get(state["thumbnails"]["256"]).status_code == 200
 
 

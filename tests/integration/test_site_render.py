@@ -79,6 +79,12 @@ def test_publish_edit_delete_rerender_the_static_pages(
         assert browser_without_js.get(f"/posts/{slug}").status_code == 200  # pretty URL
         home = parse(browser_without_js.get("/").text)
         assert f"/posts/{slug}/" in home.links
+        month = f"/archive/{created.json()['publishedAt'][:7].replace('-', '/')}/"
+        assert month in parse(browser_without_js.get("/archive/").text).links
+        assert f"/posts/{slug}/" in parse(browser_without_js.get(month).text).links
+        feed = browser_without_js.get("/feed.xml")
+        assert feed.headers["content-type"].startswith("application/atom+xml")
+        assert f"/posts/{slug}/</id>" in feed.text
 
         client.patch(f"/posts/{slug}", json={"title": "Edited"}, headers=author.headers)
         drain(pumps)
@@ -87,8 +93,13 @@ def test_publish_edit_delete_rerender_the_static_pages(
 
         client.delete(f"/posts/{slug}", headers=author.headers)
         drain(pumps)
-        assert browser_without_js.get(f"/posts/{slug}/").status_code == 404
+        gone = browser_without_js.get(f"/posts/{slug}/")
+        assert gone.status_code == 404
+        assert "Page not found" in gone.text  # the rendered 404 page, through the edge
         assert f"/posts/{slug}/" not in parse(browser_without_js.get("/").text).links
+        assert f"/posts/{slug}/" not in parse(browser_without_js.get(month).text).links
+        assert f"/posts/{slug}/" not in browser_without_js.get("/feed.xml").text
+        assert f"/posts/{slug}/" not in browser_without_js.get("/sitemap.xml").text
 
 
 def test_the_site_origin_serves_the_api_under_api(site: tuple[str, list[StreamPump]]) -> None:

@@ -456,7 +456,8 @@ def test_one_distribution_site_default_and_api_behaviour(template: dict[str, Any
     assert default["Compress"] is True
     (pretty,) = default["FunctionAssociations"]
     assert pretty["FunctionARN"]["Fn::GetAtt"][0] == "PrettyUrlsFunction"
-    assert "CustomErrorResponses" not in config  # no distribution-wide 403 -> index.html
+    # No distribution-wide 403 -> index.html: only the 404 page (see test_site_errors.py).
+    assert [e["ResponsePagePath"] for e in config["CustomErrorResponses"]] == ["/404.html"]
     behaviours = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
     assert set(behaviours) == {"/api/*", "/thumbnails/*"}
     assert "FunctionAssociations" not in behaviours["/thumbnails/*"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -12,6 +15,7 @@ from app.domain.errors import InvalidCursor, VersionConflict
 from app.domain.posts import Post, SlugTaken
 
 FEED_INDEX = "Feed"
+_PUBLISHED = re.compile(r"^(\d{4})-(\d{2})-")
 FEED = "all"  # one feed partition: a blog's writes are rare, its feed is small
 
 
@@ -54,6 +58,14 @@ def bind_post_model(
 
     bind_to_table(BoundPostItem, table_name, region, host)
     return BoundPostItem, BoundPostItem.by_feed
+
+
+def published_month(image: dict[str, Any]) -> str | None:
+    """`YYYY/MM` of a stream image's `publishedAt` (`2026-11-24T09:00:00.000000+0000`), or None
+    when the image is not a post's."""
+    value = image.get(PostItem.published_at.attr_name, {}).get("S")
+    match = _PUBLISHED.match(value) if isinstance(value, str) else None
+    return f"{match[1]}/{match[2]}" if match else None
 
 
 def feed_key(post: Post) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+HTML = "text/html; charset=utf-8"
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=31536000"  # the edge is invalidated on change
 ASSET_CACHE_CONTROL = "public, max-age=300, s-maxage=86400"
 
@@ -25,13 +26,13 @@ class S3SitePublisher:
 
         return cls(boto3.client("s3", region_name=region, endpoint_url=endpoint_url), bucket)
 
-    def put_page(self, path: str, html: str) -> None:
-        """Store one HTML page."""
+    def put_page(self, path: str, body: str, content_type: str = HTML) -> None:
+        """Store one page (HTML unless told: the feed, the sitemap and robots.txt are not)."""
         self._s3.put_object(
             Bucket=self._bucket,
             Key=path,
-            Body=html.encode("utf-8"),
-            ContentType="text/html; charset=utf-8",
+            Body=body.encode("utf-8"),
+            ContentType=content_type,
             CacheControl=PAGE_CACHE_CONTROL,
         )
 

@@ -20,6 +20,7 @@ from app.devstack.config import StackConfig
 from app.devstack.console import Console
 from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
+from app.devstack.edge.errors import error_responses
 from app.devstack.edge.origin import site_app
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.emulators.user_files import UserFilesEmulator, forget_metadata
@@ -45,6 +46,7 @@ from app.site.pages import STATIC
 USER_FILES_BUCKET = "UserFilesBucket"  # lives in the IAM-enforcing emulator
 IDENTITY_POOL = "IdentityPool"
 API = "Api"
+SITE_DISTRIBUTION = "SiteDistribution"  # its custom error responses apply at the local edge
 RANDOM_SEED = 20261124  # makes the emulator's generated ids repeat when its recording is replayed
 
 
@@ -122,6 +124,7 @@ class LocalStack:
                 self.client("s3"),
                 self.outputs["SiteBucketName"],
                 self.outputs.get("PhotosBucketName"),
+                error_responses(self.provisioned.template, SITE_DISTRIBUTION),
             )
             self._event_sources()
         except BaseException:

@@ -3,6 +3,7 @@
 Like the CloudFront distribution: `/api/*` goes to the API Gateway stage (the StripApiPrefix
 function removes `/api`, the origin path adds the stage), `/thumbnails/*` to the photos bucket,
 everything else to the site bucket with the same pretty-URL rewrite as the PrettyUrls function.
+The distribution's custom error responses (the rendered 404 page) apply to all three.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.devstack.edge.errors import CustomErrorResponses, ErrorResponse
 
 
 def pretty_url(path: str) -> str:
@@ -45,11 +48,24 @@ class ApiBehavior:
         await self._gateway(scope, receive, send)
 
 
+# What S3 answers for a missing key when the caller may not list the bucket, as the
+# distribution's access (s3:GetObject only) may not (S3 API Reference, GetObject: "Permissions").
+_ACCESS_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+)
+
+
 def site_app(
-    gateway: ASGIApp, stage: str, s3: Any, bucket: str, photos_bucket: str | None = None
+    gateway: ASGIApp,
+    stage: str,
+    s3: Any,
+    bucket: str,
+    photos_bucket: str | None = None,
+    error_pages: dict[int, ErrorResponse] | None = None,
 ) -> ASGIApp:
     """One origin: `/api/*` -> the gateway, `/thumbnails/*` -> the photos bucket, the rest ->
-    the site bucket."""
+    the site bucket; then the distribution's custom error responses over all of them."""
     api = ApiBehavior(gateway, stage)
 
     async def page(request: Request) -> Response:
@@ -62,11 +78,7 @@ def site_app(
         try:
             obj = s3.get_object(Bucket=source, Key=key)
         except s3.exceptions.NoSuchKey:
-            return Response(
-                "<!doctype html><title>Not found</title><h1>Not found</h1>",
-                status_code=404,
-                media_type="text/html",
-            )
+            return Response(_ACCESS_DENIED, status_code=403, media_type="application/xml")
         headers = {"Cache-Control": obj.get("CacheControl", ""), "ETag": obj["ETag"]}
         if request.headers.get("if-none-match") == obj["ETag"]:
             return Response(status_code=304, headers=headers)
@@ -78,5 +90,13 @@ def site_app(
         else:
             await site(scope, receive, send)
 
+    async def error_page(path: str) -> tuple[bytes, str] | None:
+        # The page path is on the default behaviour: the site bucket.
+        try:
+            obj = s3.get_object(Bucket=bucket, Key=path.lstrip("/"))
+        except s3.exceptions.NoSuchKey:
+            return None
+        return obj["Body"].read(), obj["ContentType"]
+
     site = Starlette(routes=[Route("/{path:path}", page)])
-    return origin
+    return CustomErrorResponses(origin, error_pages or {}, error_page)
