@@ -48,7 +48,8 @@ def test_author_publishes_and_anyone_reads(client: httpx.Client, author: SignedI
     assert "authorization" not in public.headers.get("vary", "").lower()
     listed = client.get("/posts", params={"limit": 50})
     assert listed.headers["cache-control"].startswith("public")
-    assert post["slug"] in [p["slug"] for p in listed.json()["items"]]
+    summaries = {p["slug"]: p for p in listed.json()["items"]}
+    assert summaries[post["slug"]]["authorId"] == author.sub  # lists show whose posts are whose
 
 
 def test_non_authors_and_anonymous_callers_cannot_write(

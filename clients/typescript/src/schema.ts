@@ -465,6 +465,7 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
          *           "publishedAt": "2026-11-27T09:30:00.000Z",
          *           "slug": "hello-world",
          *           "summary": "First post.",
@@ -512,6 +513,11 @@ export interface components {
              * Format: date-time
              */
             updatedAt: string;
+            /**
+             * Authorid
+             * @description Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
+             */
+            authorId: string;
             /** Body */
             body: string;
             /**
@@ -519,11 +525,6 @@ export interface components {
              * @description Sanitized HTML: safe to insert into a page.
              */
             html: string;
-            /**
-             * Authorid
-             * @description Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
-             */
-            authorId: string;
             /** Version */
             version: number;
         };
@@ -546,6 +547,7 @@ export interface components {
          * PostSummaryOut
          * @description A post in a list.
          * @example {
+         *       "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
          *       "publishedAt": "2026-11-27T09:30:00.000Z",
          *       "slug": "hello-world",
          *       "summary": "First post.",
@@ -570,6 +572,11 @@ export interface components {
              * Format: date-time
              */
             updatedAt: string;
+            /**
+             * Authorid
+             * @description Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
+             */
+            authorId: string;
         };
         /**
          * PreviewIn

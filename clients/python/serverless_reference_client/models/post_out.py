@@ -20,9 +20,9 @@ class PostOut:
         summary (str):
         published_at (datetime.datetime):
         updated_at (datetime.datetime):
+        author_id (str): Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
         body (str):
         html (str): Sanitized HTML: safe to insert into a page.
-        author_id (str): Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
         version (int):
     """
 
@@ -31,9 +31,9 @@ class PostOut:
     summary: str
     published_at: datetime.datetime
     updated_at: datetime.datetime
+    author_id: str
     body: str
     html: str
-    author_id: str
     version: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,11 +48,11 @@ class PostOut:
 
         updated_at = self.updated_at.isoformat()
 
+        author_id = self.author_id
+
         body = self.body
 
         html = self.html
-
-        author_id = self.author_id
 
         version = self.version
 
@@ -65,9 +65,9 @@ class PostOut:
                 "summary": summary,
                 "publishedAt": published_at,
                 "updatedAt": updated_at,
+                "authorId": author_id,
                 "body": body,
                 "html": html,
-                "authorId": author_id,
                 "version": version,
             }
         )
@@ -87,11 +87,11 @@ class PostOut:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
 
+        author_id = d.pop("authorId")
+
         body = d.pop("body")
 
         html = d.pop("html")
-
-        author_id = d.pop("authorId")
 
         version = d.pop("version")
 
@@ -101,9 +101,9 @@ class PostOut:
             summary=summary,
             published_at=published_at,
             updated_at=updated_at,
+            author_id=author_id,
             body=body,
             html=html,
-            author_id=author_id,
             version=version,
         )
 

@@ -20,6 +20,7 @@ class PostSummaryOut:
         summary (str):
         published_at (datetime.datetime):
         updated_at (datetime.datetime):
+        author_id (str): Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it.
     """
 
     slug: str
@@ -27,6 +28,7 @@ class PostSummaryOut:
     summary: str
     published_at: datetime.datetime
     updated_at: datetime.datetime
+    author_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,6 +42,8 @@ class PostSummaryOut:
 
         updated_at = self.updated_at.isoformat()
 
+        author_id = self.author_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,6 +53,7 @@ class PostSummaryOut:
                 "summary": summary,
                 "publishedAt": published_at,
                 "updatedAt": updated_at,
+                "authorId": author_id,
             }
         )
 
@@ -67,12 +72,15 @@ class PostSummaryOut:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
 
+        author_id = d.pop("authorId")
+
         post_summary_out = cls(
             slug=slug,
             title=title,
             summary=summary,
             published_at=published_at,
             updated_at=updated_at,
+            author_id=author_id,
         )
 
         post_summary_out.additional_properties = d

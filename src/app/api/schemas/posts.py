@@ -17,12 +17,12 @@ SUMMARY_EXAMPLE: JsonDict = {
     "summary": "First post.",
     "publishedAt": "2026-11-27T09:30:00.000Z",
     "updatedAt": "2026-11-27T09:30:00.000Z",
+    "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
 }
 POST_EXAMPLE: JsonDict = {
     **SUMMARY_EXAMPLE,
     "body": "# Hi\n\nFirst post.",
     "html": "<h1>Hi</h1>\n<p>First post.</p>\n",
-    "authorId": "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9",
     "version": 1,
 }
 
@@ -82,6 +82,9 @@ class PostSummaryOut(_Out):
     summary: str
     published_at: dt.datetime
     updated_at: dt.datetime
+    author_id: str = Field(
+        description="Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it."
+    )
 
     @classmethod
     def of(cls, post: Post) -> PostSummaryOut:
@@ -92,6 +95,7 @@ class PostSummaryOut(_Out):
             summary=post.summary,
             published_at=post.published_at,
             updated_at=post.updated_at,
+            author_id=post.author_id,
         )
 
 
@@ -102,9 +106,6 @@ class PostOut(PostSummaryOut):
 
     body: str
     html: str = Field(description="Sanitized HTML: safe to insert into a page.")
-    author_id: str = Field(
-        description="Who wrote it (the user's `sub`): they, or a member of `editors`, may edit it."
-    )
     version: int
 
     @classmethod
@@ -115,7 +116,6 @@ class PostOut(PostSummaryOut):
             **summary,
             body=post.body,
             html=post.html,
-            author_id=post.author_id,
             version=post.version,
         )
 
