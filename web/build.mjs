@@ -37,6 +37,8 @@ for (const page of pages) {
     format: "esm",
     target: ["es2022", "chrome110", "safari16", "firefox115"],
     platform: "browser",
+    // amazon-cognito-identity-js (and the `buffer` it pulls in) read Node's `global`.
+    define: { global: "globalThis" },
     tsconfig: join(root, "tsconfig.json"),
     metafile: true,
     legalComments: "linked",
