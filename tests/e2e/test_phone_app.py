@@ -306,3 +306,45 @@ def test_the_app_is_installable_and_its_shell_is_cached_right(outputs: dict[str,
     config = httpx.get(f"{site}config.json")
     assert config.headers["cache-control"] == "no-cache"
     assert config.json()["userPoolId"] == outputs["UserPoolId"]
+
+
+def test_the_list_pages_and_a_deleted_todo_is_gone(
+    outputs: dict[str, str], phone: BrowserContext
+) -> None:
+    site = outputs["SiteUrl"]
+    page = phone.new_page()
+    email = f"erin-{secrets.token_hex(3)}@example.com"
+    sign_up(page, site, email)
+    with httpx.Client(
+        base_url=f"{site}api/", headers={"Authorization": f"Bearer {id_token(outputs, email)}"}
+    ) as api:
+        for n in range(22):
+            assert api.post("todos", json={"title": f"Errand {n:02d}"}).status_code == 201
+    page.reload()
+    page.locator("#todo-list li", has_text="Errand 21").wait_for()
+    assert page.locator("#todo-list li").count() == 20  # one page
+    page.get_by_role("button", name="Show more").click()
+    page.locator("#todo-list li", has_text="Errand 00").wait_for()
+    assert page.locator("#todo-list li").count() == 22
+    assert page.get_by_role("button", name="Show more").is_hidden()
+    page.get_by_role("button", name="Delete “Errand 21”").click()
+    page.get_by_role("status").filter(has_text="Deleted “Errand 21”").wait_for()
+    page.locator("#todo-list li", has_text="Errand 20").wait_for()
+    assert page.locator("#todo-list li", has_text="Errand 21").count() == 0
+    page.reload()  # the service agrees, read fresh after the write
+    page.locator("#todo-list li", has_text="Errand 20").wait_for()
+    assert page.locator("#todo-list li", has_text="Errand 21").count() == 0
+
+
+def test_tokens_are_refreshed_before_they_expire(
+    outputs: dict[str, str], phone: BrowserContext
+) -> None:
+    page = phone.new_page()
+    page.clock.install()
+    sign_up(page, outputs["SiteUrl"], f"finn-{secrets.token_hex(3)}@example.com")
+    stored = "Object.entries(localStorage).find(([key]) => key.endsWith('.idToken'))?.[1]"
+    first = page.evaluate(stored)
+    page.wait_for_timeout(1100)  # a new token differs at least in its `iat` second
+    page.clock.fast_forward("56:00")  # the ID token lasts 60 minutes; refreshed 5 before
+    page.wait_for_function(f"first => {stored} !== first", arg=first)
+    add_todo(page, "Still signed in")  # the API takes the refreshed token

@@ -17,7 +17,7 @@ const REFRESH_MARGIN_SECONDS = 5 * 60;
 export interface Tokens {
   idToken: string;
   accessToken: string;
-  /** Seconds since the epoch when the ID token expires. */
+  /** When the ID token expires, in seconds since the epoch on this device's clock (skew allowed for). */
   expiresAt: number;
   /** The user's `sub` and e-mail, from the ID token. */
   sub: string;
@@ -86,10 +86,13 @@ function tokensOf(session: CognitoUserSession): Tokens {
   const idToken = session.getIdToken().getJwtToken();
   const claims = decode(idToken);
   const groups = claims["cognito:groups"];
+  // The library's clock drift (this device's clock minus the tokens' `iat`, untyped in its d.ts):
+  // a phone whose clock is off still refreshes shortly before the service's expiry.
+  const drift = (session as unknown as { getClockDrift?: () => number }).getClockDrift?.() ?? 0;
   return {
     idToken,
     accessToken: session.getAccessToken().getJwtToken(),
-    expiresAt: Number(claims.exp),
+    expiresAt: Number(claims.exp) + drift,
     sub: String(claims.sub),
     email: String(claims.email ?? ""),
     groups: Array.isArray(groups) ? groups.map(String) : [],
