@@ -38,7 +38,7 @@ for (const page of pages) {
     splitting: Boolean(target.hashed),
     minify: true,
     sourcemap: "linked",
-    format: "esm",
+    format: target.hashed ? "esm" : "iife", // a fixed-name script is loaded as a classic <script>
     target: ["es2022", "chrome110", "safari16", "firefox115"],
     platform: "browser",
     // amazon-cognito-identity-js (and the `buffer` it pulls in) read Node's `global`.
@@ -70,7 +70,7 @@ for (const page of pages) {
     .map((file) => relative(out, file))
     .filter((file) => !file.endsWith(".map") && !file.endsWith(".LEGAL.txt") && file !== "sw.js")
     .sort();
-  writeFileSync(join(out, "precache.json"), JSON.stringify(shell) + "\n");
+  if (target.hashed) writeFileSync(join(out, "precache.json"), JSON.stringify(shell) + "\n");
   report[page] = Object.fromEntries(
     Object.entries(result.metafile.outputs)
       .filter(([file]) => !file.endsWith(".map") && !file.endsWith(".LEGAL.txt"))
