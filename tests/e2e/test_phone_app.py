@@ -12,6 +12,7 @@ import gzip
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -348,3 +349,23 @@ def test_tokens_are_refreshed_before_they_expire(
     page.clock.fast_forward("56:00")  # the ID token lasts 60 minutes; refreshed 5 before
     page.wait_for_function(f"first => {stored} !== first", arg=first)
     add_todo(page, "Still signed in")  # the API takes the refreshed token
+
+
+def test_the_saved_list_opens_offline_after_the_tokens_expired(
+    outputs: dict[str, str], phone: BrowserContext
+) -> None:
+    """The usual offline morning: yesterday's list, with an ID token long expired."""
+    page = phone.new_page()
+    page.clock.install()
+    sign_up(page, outputs["SiteUrl"], f"gus-{secrets.token_hex(3)}@example.com")
+    add_todo(page, "Water the plants")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    phone.set_offline(True)
+    page.clock.fast_forward("10:00:00")
+    page.reload()
+    page.locator("#offline-note", has_text="You are offline").wait_for()
+    page.locator("#todo-list li", has_text="Water the plants").wait_for()
+    assert page.evaluate("Date.now()") > time.time() * 1000 + 9 * 3600 * 1000  # still 10 h on
+    phone.set_offline(False)  # back online, the refresh token signs the list in again
+    page.locator("#offline-note").wait_for(state="hidden")
+    add_todo(page, "Feed the cat")

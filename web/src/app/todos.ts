@@ -139,6 +139,7 @@ export class TodosView {
       const result = await busy(button, action);
       this.network.saw(null);
       this.fresh = freshAfter(result);
+      this.save(); // the write and its `fresh` value survive a reload that comes before the read
       this.render();
       await this.load(false);
     } catch (error) {
