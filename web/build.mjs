@@ -6,7 +6,7 @@
 // as app.js, unhashed, for pages that reference it by a fixed name. Code a page loads with
 // `await import(...)` becomes chunks/<name>-<hash>.js. Each page gets precache.json: every file of
 // the page (maps aside), for a service worker to cache the whole page for offline use.
-// Usage: node build.mjs [--watch is not offered: run it again]  (the Makefile's `web` target runs it)
+// Usage: node build.mjs (the Makefile's `web` target type-checks first, then runs it).
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";

@@ -369,3 +369,16 @@ def test_the_saved_list_opens_offline_after_the_tokens_expired(
     phone.set_offline(False)  # back online, the refresh token signs the list in again
     page.locator("#offline-note").wait_for(state="hidden")
     add_todo(page, "Feed the cat")
+
+
+def test_chromium_finds_the_app_installable(outputs: dict[str, str], phone: BrowserContext) -> None:
+    page = phone.new_page()
+    page.goto(f"{outputs['SiteUrl']}app/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    cdp = phone.new_cdp_session(page)
+    found = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never offers to install anything.
+    errors = [error for error in found if error["errorId"] != "in-incognito"]
+    manifest = cdp.send("Page.getAppManifest")
+    assert errors == [], errors
+    assert manifest["errors"] == []
