@@ -1,7 +1,9 @@
 // MyTodoList's service worker (scope /app/): the app shell (precache.json, written by the build)
 // and the site's config.json are cached at install, so the app opens offline; the page itself
 // keeps the last to-do list. The API and S3 are never cached here.
-const CACHE = "mytodolist-shell-v1";
+// The build puts the hashed bundle name in the string below: every build gets a new worker and a new
+// cache, and the old cache is dropped when it activates.
+const CACHE = `mytodolist-${"main.js"}`;
 const CONFIG = "/config.json";
 
 self.addEventListener("install", (event) => {
