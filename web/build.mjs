@@ -3,8 +3,10 @@
 // "main.js"/"main.css" references rewritten to the hashed names, so HTML, the service worker and the
 // manifest can be served "no-cache" while the bundles are cached for good. src/shared/ is not a page.
 // A page whose src/<page>/target.json says {"dir": "static", "name": "app"} is built into dist/static/
-// as app.js, unhashed, for pages that reference it by a fixed name.
-// Usage: node build.mjs [--watch is not offered: run it again]  (the Makefile's `web` target runs it)
+// as app.js, unhashed, for pages that reference it by a fixed name. Code a page loads with
+// `await import(...)` becomes chunks/<name>-<hash>.js. Each page gets precache.json: every file of
+// the page (maps aside), for a service worker to cache the whole page for offline use.
+// Usage: node build.mjs (the Makefile's `web` target type-checks first, then runs it).
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
@@ -30,11 +32,13 @@ for (const page of pages) {
   const result = await build({
     entryPoints: { [target.name]: join(src, page, "main.ts") },
     entryNames: target.hashed ? "[name]-[hash]" : "[name]",
+    chunkNames: "chunks/[name]-[hash]",
     outdir: out,
     bundle: true,
+    splitting: Boolean(target.hashed),
     minify: true,
     sourcemap: "linked",
-    format: "esm",
+    format: target.hashed ? "esm" : "iife", // a fixed-name script is loaded as a classic <script>
     target: ["es2022", "chrome110", "safari16", "firefox115"],
     platform: "browser",
     // amazon-cognito-identity-js (and the `buffer` it pulls in) read Node's `global`.
@@ -48,7 +52,7 @@ for (const page of pages) {
   for (const file of Object.keys(result.metafile.outputs)) {
     const name = basename(file);
     const plain = name.replace(/-[A-Z0-9]{8}\./, ".");
-    if (!name.endsWith(".map")) renamed[plain] = name;
+    if (!name.endsWith(".map") && !file.includes("/chunks/")) renamed[plain] = name;
   }
   const publicDir = join(src, page, "public");
   if (existsSync(publicDir)) {
@@ -62,6 +66,11 @@ for (const page of pages) {
       writeFileSync(file, text);
     }
   }
+  const shell = listFiles(out)
+    .map((file) => relative(out, file))
+    .filter((file) => !file.endsWith(".map") && !file.endsWith(".LEGAL.txt") && file !== "sw.js")
+    .sort();
+  if (target.hashed) writeFileSync(join(out, "precache.json"), JSON.stringify(shell) + "\n");
   report[page] = Object.fromEntries(
     Object.entries(result.metafile.outputs)
       .filter(([file]) => !file.endsWith(".map") && !file.endsWith(".LEGAL.txt"))

@@ -3,11 +3,13 @@
 // library's localStorage keys; the ID token is refreshed a few minutes before it expires.
 import {
   AuthenticationDetails,
+  CognitoAccessToken,
+  CognitoIdToken,
   CognitoRefreshToken,
   CognitoUser,
   CognitoUserAttribute,
   CognitoUserPool,
-  type CognitoUserSession,
+  CognitoUserSession,
 } from "amazon-cognito-identity-js";
 import type { SiteConfig } from "./config";
 
@@ -17,7 +19,7 @@ const REFRESH_MARGIN_SECONDS = 5 * 60;
 export interface Tokens {
   idToken: string;
   accessToken: string;
-  /** Seconds since the epoch when the ID token expires. */
+  /** When the ID token expires, in seconds since the epoch on this device's clock (skew allowed for). */
   expiresAt: number;
   /** The user's `sub` and e-mail, from the ID token. */
   sub: string;
@@ -86,10 +88,13 @@ function tokensOf(session: CognitoUserSession): Tokens {
   const idToken = session.getIdToken().getJwtToken();
   const claims = decode(idToken);
   const groups = claims["cognito:groups"];
+  // The library's clock drift (this device's clock minus the tokens' `iat`, untyped in its d.ts):
+  // a phone whose clock is off still refreshes shortly before the service's expiry.
+  const drift = (session as unknown as { getClockDrift?: () => number }).getClockDrift?.() ?? 0;
   return {
     idToken,
     accessToken: session.getAccessToken().getJwtToken(),
-    expiresAt: Number(claims.exp),
+    expiresAt: Number(claims.exp) + drift,
     sub: String(claims.sub),
     email: String(claims.email ?? ""),
     groups: Array.isArray(groups) ? groups.map(String) : [],
@@ -167,13 +172,22 @@ export class Auth {
     }).then(() => this.emit(null));
   }
 
-  /** The signed-in user's tokens, refreshed first when they expire within the margin; null when signed out. */
+  /**
+   * The signed-in user's tokens, refreshed first when they expire within the margin; null when
+   * signed out. Offline, expired tokens are still returned (`expiresAt` in the past), so a page can
+   * show what it saved for this user; the service will refuse them until a refresh succeeds.
+   */
   async current(): Promise<Tokens | null> {
     const user = this.pool.getCurrentUser();
     if (!user) return null;
-    const session = await new Promise<CognitoUserSession | null>((resolve) => {
-      user.getSession((error: Error | null, value: CognitoUserSession | null) => resolve(error ? null : value));
-    }).catch(() => null);
+    // Offline, the library would retry its refresh with backoff for a long while: don't ask it.
+    if (!navigator.onLine) {
+      const saved = this.storedSession(user);
+      return saved ? tokensOf(saved) : null;
+    }
+    const session = await new Promise<CognitoUserSession | null>((resolve, reject) => {
+      user.getSession((error: Error | null, value: CognitoUserSession | null) => (error ? reject(error) : resolve(value)));
+    }).catch((error: unknown) => (authError(error).code === "NetworkError" ? this.storedSession(user) : null));
     if (!session) return null;
     const tokens = tokensOf(session);
     if (tokens.expiresAt - Date.now() / 1000 > REFRESH_MARGIN_SECONDS) {
@@ -212,6 +226,22 @@ export class Auth {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  /** The session last saved on this device (maybe expired), for offline use. */
+  private storedSession(user: CognitoUser): CognitoUserSession | null {
+    const prefix = `CognitoIdentityServiceProvider.${this.config.userPoolClientId}.${user.getUsername()}`;
+    const idToken = localStorage.getItem(`${prefix}.idToken`);
+    const accessToken = localStorage.getItem(`${prefix}.accessToken`);
+    if (!idToken || !accessToken) return null;
+    const data = {
+      IdToken: new CognitoIdToken({ IdToken: idToken }),
+      AccessToken: new CognitoAccessToken({ AccessToken: accessToken }),
+      RefreshToken: new CognitoRefreshToken({ RefreshToken: "" }),
+      // The constructor takes the saved drift (CognitoUserSession.js), its d.ts does not say so.
+      ClockDrift: Number(localStorage.getItem(`${prefix}.clockDrift`) ?? 0),
+    };
+    return new CognitoUserSession(data as ConstructorParameters<typeof CognitoUserSession>[0]);
   }
 
   private storedRefreshToken(user: CognitoUser | null): CognitoRefreshToken | null {
