@@ -2,7 +2,8 @@
 
 An author signs in, writes Markdown beside a live preview from the API's own sanitizer,
 publishes, drops a photo (presigned POST straight to the photos bucket), inserts its thumbnail
-once the thumbnail function made it, saves, and the post appears on the site with the photo.
+once the thumbnail function made it, saves, and the post appears on the site with the photo, and
+in the feed.
 Edits meet If-Match (412 from a change made elsewhere), other authors' posts are not offered for
 editing, deleting takes a second press, and a signed-in non-author is told why they cannot write.
 """
@@ -14,6 +15,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -33,6 +35,7 @@ from tests.conftest import REPO_ROOT
 from tests.e2e.running import local_stack
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -117,6 +120,15 @@ def wait_for(check: Callable[[], object], what: str, seconds: float = 30) -> Non
         time.sleep(0.3)
 
 
+def in_feed(site: httpx.Client, slug: str) -> bool:
+    feed = ElementTree.fromstring(site.get("feed.xml").content)  # noqa: S314 - our own feed
+    for entry in feed.iter(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link")
+        if link is not None and link.get("href", "").endswith(f"/posts/{slug}/"):
+            return "/thumbnails/" in (entry.findtext(f"{ATOM}content") or "")
+    return False
+
+
 def loaded(image: Locator) -> bool:
     return bool(image.evaluate("img => img.complete && img.naturalWidth > 0"))
 
@@ -165,6 +177,8 @@ def test_an_author_publishes_a_post_with_a_photo(stack: dict[str, str], page: Pa
             lambda: 'alt="harbour"' in site.get(f"posts/{slug}/").text,
             "the post page was not re-rendered with the photo in its body",
         )
+        # And the feed: the post's entry carries the photo in its content.
+        wait_for(partial(in_feed, site, slug), "the feed has no entry with the photo")
     page.goto(f"{stack['SiteUrl']}posts/{slug}/")
     images = page.locator("article img")
     assert images.count() >= 2  # in the body, and among the post's photos
