@@ -73,7 +73,10 @@ export class PhotoTray {
     if (!slug) return;
     try {
       const { data } = await this.fresh.listPhotos({ path: { slug } });
-      if (this.slug === slug) replace(this.list, ...data.items.map((photo) => this.card(photo)));
+      if (this.slug !== slug) return;
+      // Uploads started while this list was loading stay: only photos not shown yet are added.
+      const shown = new Set([...this.list.querySelectorAll<HTMLElement>("[data-photo]")].map((li) => li.dataset.photo));
+      this.list.append(...data.items.filter((photo) => !shown.has(photo.photoId)).map((photo) => this.card(photo)));
     } catch (error) {
       replace(this.list, h("li", { role: "alert" }, problemMessage(error)));
     }
@@ -101,6 +104,7 @@ export class PhotoTray {
         path: { slug },
         body: { contentType: file.type as PhotoType },
       });
+      item.dataset.photo = ticket.photo.photoId;
       // S3's POST form: every signed field first, the file last (S3 User Guide, "Browser-based
       // uploads using POST"); the declared Content-Type is one of the signed fields.
       const form = new FormData();
@@ -114,7 +118,11 @@ export class PhotoTray {
       this.names.set(ticket.photo.photoId, file.name);
       this.state(item, `${file.name}: making thumbnails…`);
       const photo = await this.ready(slug, ticket.photo.photoId);
-      if (this.slug === slug) item.replaceWith(this.card(photo));
+      if (this.slug !== slug) return;
+      for (const twin of this.list.querySelectorAll(`[data-photo="${photo.photoId}"]`)) {
+        if (twin !== item) twin.remove(); // listed by a load that overlapped this upload
+      }
+      item.replaceWith(this.card(photo));
     } catch (error) {
       this.state(item, `${file.name}: ${problemMessage(error)}`, true);
     }
