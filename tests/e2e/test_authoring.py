@@ -27,13 +27,12 @@ from playwright.sync_api import (
     Page,
     ViewportSize,
     expect,
-    sync_playwright,
 )
 
 from app.devstack.cognito.users import DEFAULT_LOCAL_PASSWORD, sign_in
 from tests.conftest import REPO_ROOT
+from tests.e2e.chromium import SHOTS
 from tests.e2e.running import local_stack
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PHONE: ViewportSize = {"width": 390, "height": 844}
@@ -45,15 +44,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     state = tmp_path_factory.mktemp("authoring") / "devstack"
     with local_stack(state, "--no-persist") as (outputs, _):
         yield outputs
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

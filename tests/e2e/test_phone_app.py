@@ -27,13 +27,12 @@ from playwright.sync_api import (
     Page,
     Response,
     ViewportSize,
-    sync_playwright,
 )
 
 from tests.clients import user_files
 from tests.conftest import REPO_ROOT
+from tests.e2e.chromium import SHOTS
 from tests.e2e.running import local_stack
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
 PASSWORD = "Phone-Passw0rd-2026"
@@ -52,16 +51,6 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
     state = tmp_path_factory.mktemp("phone") / "devstack"
     with local_stack(state, "--no-persist") as (published, _):
         yield published
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make test installs it"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from tests.e2e.running import local_stack
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, author_token, publish_and_wait
+from tests.e2e.test_browser import author_token, publish_and_wait
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +22,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, 
 
 
 @pytest.fixture
-def page(stack: tuple[dict[str, str], Path]) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser: Browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_older_posts_are_added_below_the_rendered_ones(
