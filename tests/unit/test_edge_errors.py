@@ -41,7 +41,13 @@ def request(mapping: dict[int, ErrorResponse], path: str, method: str = "GET") -
         async with httpx.AsyncClient(transport=transport, base_url="http://edge") as http:
             return await http.request(method, path)
 
-    return asyncio.run(send())
+    # A loop of its own, closed here: asyncio.run() would also unset the thread's current loop,
+    # orphaning the one Mangum made earlier in the session (unclosed, reported at exit).
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(send())
+    finally:
+        loop.close()
 
 
 MAPPING = {403: ErrorResponse("/404.html", 404)}
