@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -59,11 +60,28 @@ class Container:
     post_directory: Callable[[str], PostDirectory] | None = None
     # The signing key rings this process reads (handlers load them at init).
     key_rings: tuple[SecretsManagerKeyRing, ...] = ()
+    # Every id generator built here: a snapshot restore resets them (SnapStart).
+    id_generators: tuple[UlidGenerator, ...] = ()
 
     def load_keys(self) -> None:
         """Read every signing key ring now: a function that cannot fails to start."""
         for ring in self.key_rings:
             ring.load()
+
+    def before_snapshot(self) -> None:
+        """Nothing unique may be captured in a snapshot: no id generator state."""
+        for generator in self.id_generators:
+            generator.reset()
+
+    def after_restore(self) -> None:
+        """What each environment resumed from one snapshot must not share with the others (AWS
+        docs, "Handling uniqueness with Lambda SnapStart"): the `random` module's state, the id
+        generators' monotonic state, and caches whose age the snapshot hides (the key rings)."""
+        random.seed()  # from os.urandom, which the restored kernel reseeds
+        for generator in self.id_generators:
+            generator.reset()
+        for ring in self.key_rings:
+            ring.forget()
 
 
 class _KeyRings:
@@ -86,13 +104,14 @@ class _KeyRings:
 def build_container(settings: Settings) -> Container:
     """Wire adapters into the use cases of the services `settings` names."""
     rings = _KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
+    generators: list[UlidGenerator] = []
     todos = None
     if settings.serves("todos"):
         repository = _todo_repository(settings)
         todos = TodoService(
             repository=repository,
             cursors=CursorCodec(rings(settings.cursor_keys)),
-            ids=UlidGenerator(),
+            ids=_new(generators),
             clock=SystemClock(),
         )
     storage = None
@@ -141,7 +160,7 @@ def build_container(settings: Settings) -> Container:
                 bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
             ),
             S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
-            UlidGenerator(),
+            _new(generators),
             SystemClock(),
         )
         post_directory = _post_directory(settings, posts)
@@ -162,7 +181,14 @@ def build_container(settings: Settings) -> Container:
         post_directory=post_directory,
         storage=storage,
         key_rings=tuple(rings.built.values()),
+        id_generators=tuple(generators),
     )
+
+
+def _new(generators: list[UlidGenerator]) -> UlidGenerator:
+    generator = UlidGenerator()
+    generators.append(generator)
+    return generator
 
 
 def _post_directory(

@@ -58,6 +58,13 @@ class SecretsManagerKeyRing:
         """Read the ring now: at init, so a function that cannot read its secret fails to start."""
         self._keys(force=True)
 
+    def forget(self) -> None:
+        """Drop the cached ring (after a snapshot restore its age is unknown): the next use
+        re-reads the secret."""
+        self._provider.clear_cache()
+        with self._lock:
+            self._last_forced = float("-inf")
+
     def current(self) -> SigningKey:
         """The newest key."""
         return self._keys()[0]

@@ -11,6 +11,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.adapters.snapstart import register_runtime_hooks
 from app.api.app import create_app
 from app.api.deps import API_BASE_URL_SCOPE_KEY, AUTHORIZER_CLAIMS_SCOPE_KEY
 from app.api.middleware import REQUEST_ID_SCOPE_KEY
@@ -78,3 +79,5 @@ copy_config_to_registered_loggers(source_logger=logger, include={"app"})
 _container = build_container(get_settings())
 _container.load_keys()  # at init: a function that cannot read its signing keys fails to start
 handler = make_handler(_container)
+# SnapStart (the API functions publish versions with it): see Container.after_restore.
+register_runtime_hooks(_container.before_snapshot, _container.after_restore)
