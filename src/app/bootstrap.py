@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.adapters.dynamodb_transport import DaxTransport, dax_client_factory
+from app.adapters.dynamodb_transport import DaxTransport, connect_now, dax_client_factory
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
@@ -317,6 +317,7 @@ def _todo_repository(settings: Settings) -> DynamoTodoRepository:
     stand-in, a caching DynamoDB endpoint (LOCAL_DAX_ENDPOINT); else straight from DynamoDB."""
     table, region, endpoint = settings.todos_table, settings.region, settings.aws_endpoint_url
     direct = bind_todo_table(table, region, endpoint)
+    connect_now(direct.todos, direct.markers)
     if settings.dax_endpoint:
         cached = bind_todo_table(
             table, region, transport=DaxTransport(dax_client_factory(settings.dax_endpoint, region))
