@@ -28,7 +28,8 @@ class EnvSettings(BaseModel):
     start for sources (dotenv files, secrets folders, JSON-in-env) no function here reads.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Each class builds its validator when first used: a function reads one of them.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     @classmethod
     def from_environ(cls) -> Self:

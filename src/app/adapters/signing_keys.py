@@ -110,3 +110,18 @@ class SecretsManagerKeyRing:
         with self._lock:
             self._cached = (self._monotonic(), keys)
         return keys
+
+
+class KeyRings:
+    """One ring per secret per process, built on first use."""
+
+    def __init__(self, region: str, endpoint_url: str | None, max_age: int) -> None:
+        self._region, self._endpoint, self._max_age = region, endpoint_url, max_age
+        self.built: dict[str, SecretsManagerKeyRing] = {}
+
+    def __call__(self, secret_id: str) -> SecretsManagerKeyRing:
+        if secret_id not in self.built:
+            self.built[secret_id] = SecretsManagerKeyRing.build(
+                secret_id, self._region, self._endpoint, self._max_age
+            )
+        return self.built[secret_id]
