@@ -34,8 +34,7 @@ if TYPE_CHECKING:
     from app.site.render import CdnInvalidator, SiteRenderer
 
 # A function imports only the adapters and use cases of the services it serves (each costs
-# cold-start time):
-# they are imported where each service is built.
+# cold-start time): they are imported where each service is built.
 
 
 @dataclass(frozen=True, slots=True)
