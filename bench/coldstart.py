@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.harness import EVENTS, ROOT, local_aws, median, percentile, require_build, run_child
 
-ROUNDS, WARM_CALLS = 25, 200
+ROUNDS, WARM_CALLS = 25, 100
 PEERS = ROOT / ".tools" / "bench-peers"
 UV = ROOT / ".tools" / "uv" / "bin" / "uv"
 USER = "6f1c2a8e-0d4b-4c1e-9b7a-1c2d3e4f5a6b"  # the recorded event's caller
