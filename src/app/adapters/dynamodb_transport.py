@@ -70,13 +70,19 @@ def shared_session() -> Any:
 
 
 def connect_now(*models: type[Model]) -> None:
-    """Build each model's DynamoDB client now, at init, from the shared session.
+    """Build the models' DynamoDB client now, at init, from the shared session (models bound to
+    one table, with the same timeouts and retries).
 
     PynamoDB builds it on a model's first request (in whichever thread serves it) from a session
     of its own; built here, it is paid once per environment before any request, and under
     SnapStart not even that: it is in the snapshot. PynamoDB keeps the client for every thread.
     """
+    client = None
     for model in models:
         connection = model._get_connection().connection
         connection._local.session = shared_session()
-        _ = connection.client
+        if client is None:
+            client = connection.client
+        else:
+            # Same table, timeouts and retries: one (thread-safe) botocore client serves all.
+            connection._client = client
