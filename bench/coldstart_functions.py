@@ -59,9 +59,10 @@ def main() -> int:
     print(f"Init (import + build) per function, {rounds} interleaved rounds, ms")
     print(f"{'function':28} {'build':>6} {'init p50':>9} {'p25-p75':>11} {'package MB':>11}")
     for (name, index), values in samples.items():
+        label = ("this", "other")[index]
         spread = f"{percentile(values, 25):.0f}-{percentile(values, 75):.0f}"
         print(
-            f"{name:28} {index:>6} {median(values):9.0f} {spread:>11} "
+            f"{name:28} {label:>6} {median(values):9.0f} {spread:>11} "
             f"{size_mb(builds[index] / name):11.1f}"
         )
     return 0
