@@ -121,8 +121,9 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 test: lock-check lint typecheck template-check clients-check build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: bootstrap build  ## cold-start, warm, read-cache and gateway benchmarks (ratios, same run)
+bench: bootstrap build  ## cold-start (beside peers), warm, read-cache and gateway benchmarks (ratios, same run)
 	@$(PY) -m bench.coldstart
+	@$(PY) -m bench.coldstart_functions
 	@$(PY) -m bench.warm
 	@$(PY) -m bench.read_cache
 	@$(PY) -m bench.gateway
