@@ -62,16 +62,12 @@ rotate-keys: bootstrap  ## rotate the running stack's signing keys now (old ones
 reset:  ## forget all local data (users, to-dos)
 	rm -rf .devstack
 
-requirements: $(UV)  ## re-export src/requirements.txt (what sam build installs) from uv.lock
-	@$(UV) export --frozen --no-dev --no-hashes --no-emit-project --format requirements-txt \
-		--quiet -o src/requirements.txt
+requirements: bootstrap  ## re-export src/requirements/<Function>.txt (what sam build installs) from uv.lock
+	@$(PY) tools/requirements.py write $(UV)
 
-lock-check: $(UV)  ## fail when uv.lock or src/requirements.txt drift from pyproject.toml
+lock-check: bootstrap  ## fail when uv.lock or src/requirements/ drift from pyproject.toml and template.yaml
 	@$(UV) lock --check --quiet --python "$(PY313)"
-	@$(UV) export --frozen --no-dev --no-hashes --no-emit-project --format requirements-txt \
-		--quiet -o .tools/requirements.check.txt
-	@diff -u <(grep -v '^#' src/requirements.txt) <(grep -v '^#' .tools/requirements.check.txt) \
-		|| { echo "src/requirements.txt drifted from uv.lock: run make requirements"; exit 1; }
+	@$(PY) tools/requirements.py check $(UV)
 	@echo "lock and export: in sync"
 
 lint: bootstrap  ## ruff (lint + format) and the import contracts
@@ -135,8 +131,9 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 test: lock-check lint typecheck template-check clients-check web build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: bootstrap build  ## cold-start, warm, read-cache and gateway benchmarks (ratios, same run)
+bench: bootstrap build  ## cold-start (beside peers), warm, read-cache and gateway benchmarks (ratios, same run)
 	@$(PY) -m bench.coldstart
+	@$(PY) -m bench.coldstart_functions
 	@$(PY) -m bench.warm
 	@$(PY) -m bench.read_cache
 	@$(PY) -m bench.gateway

@@ -34,6 +34,14 @@ EVENTS = ROOT / "events" / "api"
 @contextmanager
 def local_aws() -> Iterator[dict[str, str]]:
     """Start the emulator, create the template's resources, yield TodosFunction's environment."""
+    with function_environments() as environments:
+        yield environments["TodosFunction"]
+
+
+@contextmanager
+def function_environments() -> Iterator[dict[str, dict[str, str]]]:
+    """Start the emulator, create the template's resources, yield every function's environment
+    (the template's, plus the emulator's endpoint and credentials), by logical id."""
     with tempfile.TemporaryDirectory() as tmp:
         emulator = Emulator(free_port(), log=Path(tmp) / "emulator.log")
         emulator.start()
@@ -41,12 +49,11 @@ def local_aws() -> Iterator[dict[str, str]]:
             provisioned = Provisioner(
                 load_template(ROOT / "template.yaml"), emulator.url, "us-east-1", "bench"
             ).provision({"Stage": "bench"}, progress=lambda _m: None)
-            env = {
-                **provisioned.environments["TodosFunction"],
-                **aws_environment(emulator.url, "us-east-1"),
-                "POWERTOOLS_LOG_LEVEL": "WARNING",
+            aws = aws_environment(emulator.url, "us-east-1")
+            yield {
+                name: {**env, **aws, "POWERTOOLS_LOG_LEVEL": "WARNING"}
+                for name, env in provisioned.environments.items()
             }
-            yield env
         finally:
             emulator.stop()
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.adapters.dynamodb_transport import DaxTransport, dax_client_factory
+from app.adapters.clock import SystemClock
+from app.adapters.dynamodb_transport import DaxTransport, connect_now, dax_client_factory
 from app.adapters.ids import UlidGenerator
+from app.adapters.signing_keys import KeyRings, SecretsManagerKeyRing
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
 from app.domain.cursors import CursorCodec
 from app.domain.errors import DependencyUnavailable
-from app.domain.metering import StorageMeter
-from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
 from app.domain.posts import PostService
 from app.domain.storage import StorageService
-from app.domain.subscriber_mail import SubscriberMail
 from app.domain.subscriptions import SubscriptionService, Suppressions
 from app.domain.todos import TodoService
 from app.settings import (
@@ -29,20 +28,13 @@ from app.settings import (
 )
 
 if TYPE_CHECKING:
-    from app.adapters.signing_keys import SecretsManagerKeyRing
+    from app.domain.metering import StorageMeter
+    from app.domain.photos import PhotoCatalog, PhotoService, PostDirectory, Thumbnailer
+    from app.domain.subscriber_mail import SubscriberMail
     from app.site.render import CdnInvalidator, SiteRenderer
 
-# A function imports only the adapters of the services it serves (each costs cold-start time):
-# they are imported where each service is built.
-
-
-class SystemClock:
-    """The real UTC clock."""
-
-    def now(self) -> dt.datetime:
-        """Return the current UTC time, to the millisecond as stored."""
-        now = dt.datetime.now(dt.UTC)
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+# A function imports only the adapters and use cases of the services it serves (each costs
+# cold-start time): they are imported where each service is built.
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,40 +51,41 @@ class Container:
     post_directory: Callable[[str], PostDirectory] | None = None
     # The signing key rings this process reads (handlers load them at init).
     key_rings: tuple[SecretsManagerKeyRing, ...] = ()
+    # Every id generator built here: a snapshot restore resets them (SnapStart).
+    id_generators: tuple[UlidGenerator, ...] = ()
 
     def load_keys(self) -> None:
         """Read every signing key ring now: a function that cannot fails to start."""
         for ring in self.key_rings:
             ring.load()
 
+    def before_snapshot(self) -> None:
+        """Nothing unique may be captured in a snapshot: no id generator state."""
+        for generator in self.id_generators:
+            generator.reset()
 
-class _KeyRings:
-    """One ring per secret per process, built on first use."""
-
-    def __init__(self, region: str, endpoint_url: str | None, max_age: int) -> None:
-        self._region, self._endpoint, self._max_age = region, endpoint_url, max_age
-        self.built: dict[str, SecretsManagerKeyRing] = {}
-
-    def __call__(self, secret_id: str) -> SecretsManagerKeyRing:
-        if secret_id not in self.built:
-            from app.adapters.signing_keys import SecretsManagerKeyRing
-
-            self.built[secret_id] = SecretsManagerKeyRing.build(
-                secret_id, self._region, self._endpoint, self._max_age
-            )
-        return self.built[secret_id]
+    def after_restore(self) -> None:
+        """What each environment resumed from one snapshot must not share with the others (AWS
+        docs, "Handling uniqueness with Lambda SnapStart"): the `random` module's state, the id
+        generators' monotonic state, and caches whose age the snapshot hides (the key rings)."""
+        random.seed()  # from os.urandom, which the restored kernel reseeds
+        for generator in self.id_generators:
+            generator.reset()
+        for ring in self.key_rings:
+            ring.forget()
 
 
 def build_container(settings: Settings) -> Container:
     """Wire adapters into the use cases of the services `settings` names."""
-    rings = _KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
+    rings = KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
+    generators: list[UlidGenerator] = []
     todos = None
     if settings.serves("todos"):
         repository = _todo_repository(settings)
         todos = TodoService(
             repository=repository,
             cursors=CursorCodec(rings(settings.cursor_keys)),
-            ids=UlidGenerator(),
+            ids=_new(generators),
             clock=SystemClock(),
         )
     storage = None
@@ -135,13 +128,14 @@ def build_container(settings: Settings) -> Container:
     photos, post_directory = None, None
     if settings.serves("photos"):
         from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
+        from app.domain.photos import PhotoService
 
         photos = PhotoService(
             DynamoPhotoRepository(
                 bind_photo_model(settings.photos_table, settings.region, settings.aws_endpoint_url)
             ),
             S3PhotoStore.build(settings.region, settings.photos_bucket, settings.aws_endpoint_url),
-            UlidGenerator(),
+            _new(generators),
             SystemClock(),
         )
         post_directory = _post_directory(settings, posts)
@@ -162,7 +156,14 @@ def build_container(settings: Settings) -> Container:
         post_directory=post_directory,
         storage=storage,
         key_rings=tuple(rings.built.values()),
+        id_generators=tuple(generators),
     )
+
+
+def _new(generators: list[UlidGenerator]) -> UlidGenerator:
+    generator = UlidGenerator()
+    generators.append(generator)
+    return generator
 
 
 def _post_directory(
@@ -225,6 +226,7 @@ def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
     """The thumbnail function's collaborators: photos table, photos bucket, Pillow."""
     from app.adapters.images import make_thumbnails  # Pillow loads only where it is used
     from app.adapters.photos_aws import DynamoPhotoRepository, S3PhotoStore, bind_photo_model
+    from app.domain.photos import Thumbnailer
 
     return Thumbnailer(
         DynamoPhotoRepository(
@@ -238,6 +240,7 @@ def build_thumbnailer(settings: PhotoSettings) -> Thumbnailer:
 def build_storage_meter(settings: MeterSettings) -> StorageMeter:
     """The storage meter's collaborators: its usage table, the user-files bucket, the clock."""
     from app.adapters.storage_usage import DynamoUsageLedger, S3VersionRemover, bind_usage_model
+    from app.domain.metering import StorageMeter
 
     return StorageMeter(
         DynamoUsageLedger(
@@ -255,8 +258,9 @@ def build_subscriber_mail(settings: SubscriberMailSettings) -> SubscriberMail:
     """The subscriber-mail function's collaborators: subscribers table, SES, the link keys."""
     from app.adapters.ses_mail import SesMailer
     from app.adapters.subscribers_dynamodb import DynamoSubscriberRepository, bind_subscriber_model
+    from app.domain.subscriber_mail import SubscriberMail
 
-    rings = _KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
+    rings = KeyRings(settings.region, settings.aws_endpoint_url, settings.key_cache_seconds)
     links = rings(settings.link_keys)
     links.load()  # at init: a function that cannot read its keys fails to start
     repository = DynamoSubscriberRepository(
@@ -292,6 +296,7 @@ def _todo_repository(settings: Settings) -> DynamoTodoRepository:
     stand-in, a caching DynamoDB endpoint (LOCAL_DAX_ENDPOINT); else straight from DynamoDB."""
     table, region, endpoint = settings.todos_table, settings.region, settings.aws_endpoint_url
     direct = bind_todo_table(table, region, endpoint)
+    connect_now(direct.todos, direct.markers)
     if settings.dax_endpoint:
         cached = bind_todo_table(
             table, region, transport=DaxTransport(dax_client_factory(settings.dax_endpoint, region))

@@ -4,12 +4,13 @@ bytecode.
 A wrong `Handler` or `CodeUri` still builds "successfully": only importing the built code catches
 it, for every function (a check pinned to one function misses the same mistake one over). The
 artifact is imported by a bare interpreter (`-S -I`: no site-packages), so a dependency missing
-from src/requirements.txt fails here rather than on Lambda.
+from the function's src/requirements/<LogicalId>.txt fails here rather than on Lambda.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import sysconfig
@@ -23,8 +24,11 @@ from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import EVENTS, REPO_ROOT, LocalAws
 from tests.contract.test_api_events import EXPECTED_STATUS, RECORDED_CLIENT_ID
 from tests.templates import TEMPLATE
+from tools.requirements import FOLDER as REQUIREMENTS
 
 BUILD = REPO_ROOT / ".aws-sam" / "build"
+# The to-dos function unzipped: its own dependencies only (it was ~100 MB with everyone's).
+TODOS_MAX_MB = 50
 FUNCTIONS = {
     name: "InlineCode" in resource["Properties"]
     for name, resource in load_template(TEMPLATE)["Resources"].items()
@@ -212,22 +216,62 @@ def test_inline_handlers_define_their_handler(
         assert result.returncode == 0, (name, result.stderr[-2000:])
 
 
-def test_every_artifact_has_dependencies_but_not_the_local_stack(
-    built: dict[str, dict[str, Any]],
-) -> None:
-    packages = (
-        "fastapi",
-        "mangum",
-        "pynamodb",
-        "pydantic_core",
-        "aws_lambda_powertools",
-        "amazondax",
-    )
-    for folder in built_folders(built):
-        for package in packages:
-            assert (folder / package).is_dir(), f"{package} missing from {folder.name}"
+def _distributions(folder: Path) -> set[str]:
+    """The distributions installed in a built folder, by normalized name."""
+    return {
+        re.sub(r"[-_.]+", "-", p.name.split("-", 1)[0]).lower() for p in folder.glob("*.dist-info")
+    }
+
+
+def _locked(function: str) -> set[str]:
+    """The distributions the function's exported requirement set names."""
+    lines = (REQUIREMENTS / f"{function}.txt").read_text().splitlines()
+    return {line.split("==")[0].lower() for line in lines if "==" in line}
+
+
+def _models(function: str) -> set[str]:
+    """The AWS service models the function's role lets it use (its file's botocore-data)."""
+    text = (REQUIREMENTS / f"{function}.txt").read_text()
+    (line,) = [line for line in text.splitlines() if line.startswith("# botocore-data:")]
+    return set(line.split(":", 1)[1].split())
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def test_every_package_holds_its_own_dependencies_only(built: dict[str, dict[str, Any]]) -> None:
+    """What a function does not import is not shipped: each folder holds exactly the locked
+    group its Metadata names, and never the local stack."""
+    for name, props in built.items():
+        if "CodeUri" not in props:
+            continue
+        folder = BUILD / props["CodeUri"]
+        assert _distributions(folder) == _locked(name), name
+        models = {p.name for p in (folder / "botocore" / "data").iterdir() if p.is_dir()}
+        assert models == _models(name), name
         assert not (folder / "app" / "devstack").exists()
         assert list(folder.glob("pydantic_core/_pydantic_core.cpython-313-x86_64-linux-gnu.so"))
+
+
+def test_pillow_ships_with_the_thumbnail_function_only(built: dict[str, dict[str, Any]]) -> None:
+    (thumbnails,) = [
+        n for n, p in built.items() if p.get("Handler", "").endswith(".thumbnails.handler")
+    ]
+    with_pillow = {
+        name
+        for name, props in built.items()
+        if "CodeUri" in props and (BUILD / props["CodeUri"] / "PIL").is_dir()
+    }
+    assert with_pillow == {thumbnails}
+
+
+def test_the_todos_package_stays_small(built: dict[str, dict[str, Any]]) -> None:
+    """Unzipped size: what Lambda downloads and unpacks before a cold start (limit 250 MB)."""
+    folder = BUILD / built["TodosFunction"]["CodeUri"]
+    assert _size_mb(folder) <= TODOS_MAX_MB
+    assert not (folder / "markdown_it").exists()
+    assert not (folder / "httpx").exists()
 
 
 def test_every_module_has_unchecked_hash_bytecode(built: dict[str, dict[str, Any]]) -> None:

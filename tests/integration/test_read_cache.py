@@ -20,10 +20,10 @@ import boto3
 import httpx
 import pytest
 
+from app.adapters.clock import SystemClock
 from app.adapters.dynamodb_transport import DaxTransport, dax_client_factory
 from app.adapters.ids import UlidGenerator
 from app.adapters.todos_dynamodb import DynamoTodoRepository, bind_todo_table
-from app.bootstrap import SystemClock
 from app.devstack.dax.endpoint import LocalDax
 from app.devstack.functions.service import LocalLambda
 from app.devstack.ports import free_port

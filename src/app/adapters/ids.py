@@ -17,6 +17,12 @@ class UlidGenerator:
         self._last_ms = -1
         self._last_rand = 0
 
+    def reset(self) -> None:
+        """Forget the last id: after a snapshot restore, environments resumed from one snapshot
+        must not all continue the same millisecond and counter."""
+        with self._lock:
+            self._last_ms, self._last_rand = -1, 0
+
     def new_id(self) -> str:
         """Return a 26-character ULID that sorts after every id this generator made before."""
         with self._lock:
