@@ -16,6 +16,8 @@ from samtranslator.translator.translator import Translator
 from app.devstack.provisioning.intrinsics import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "template.yaml"
+# The web ACL template.yaml nests (twice), also deployed on its own to us-east-1.
+WEB_ACL_TEMPLATE = TEMPLATE.parent / "ops" / "web-acl.yaml"
 
 
 def translate(template: dict[str, Any], region: str = "us-east-1") -> dict[str, Any]:
