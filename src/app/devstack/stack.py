@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from app.adapters.site_s3 import S3SitePublisher
+from app.devstack.cloudwatch.emf import EmfTail
 from app.devstack.cognito.identity_pools import IdentityServiceConfig, LocalIdentityService
 from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
@@ -89,6 +90,7 @@ class LocalStack:
         self.stream_pumps: dict[str, list[StreamPump]] = {}
         self.s3_pumps: dict[str, list[S3EventPump]] = {}
         self.poller: PumpThread | None = None
+        self.metrics: EmfTail | None = None
         self.ttl: TtlReaper
         self.sns_pumps: dict[str, list[SnsEventPump]] = {}
 
@@ -113,6 +115,7 @@ class LocalStack:
             )
             for name, pool in sorted(self.functions.pools.items()):
                 progress(f"  {name}: {pool.spec.handler} from {pool.code.describe()}")
+            self.metrics = EmfTail(config.logs, self.console.metric).start()
             item_ttl, query_ttl = _dax_ttls(self.provisioned)
             self.dax = LocalDax(self.emulator.url, item_ttl=item_ttl, query_ttl=query_ttl)
             self.gateway = self._gateway()
@@ -279,6 +282,8 @@ class LocalStack:
             self.gateway.close()
         if hasattr(self, "functions"):
             self.functions.stop()
+        if self.metrics is not None:
+            self.metrics.stop()
         if hasattr(self, "dax"):
             self.dax.close()
         self.user_files.stop()
