@@ -19,8 +19,9 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
+WEB_DEPS := web/node_modules/.package-lock.json
 
-.PHONY: help bootstrap run user outbox rotate-keys reset test lint typecheck lock-check template-check build deploy-site bench-images \
+.PHONY: help bootstrap web run user outbox rotate-keys reset test lint typecheck lock-check template-check build deploy-site bench-images \
         unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates \
         deploy-site-waf
 
@@ -46,7 +47,7 @@ $(SAM): $(UV) tools/sam-requirements.txt
 
 bootstrap: $(VENV)/.synced  ## create the locked virtualenv
 
-run: bootstrap  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops it
+run: bootstrap web  ## run the whole system locally (HTTPS=1 for TLS); Ctrl-C stops it
 	@$(PY) -m app.devstack run $(if $(HTTPS),--https)
 
 user: bootstrap  ## create/sign in a local user: make user EMAIL=you@example.com [AUTHOR=1] [EDITOR=1] [PASSWORD=...]
@@ -97,7 +98,7 @@ build: bootstrap $(SAM)  ## sam build (no container) -> .aws-sam/build
 unit: bootstrap
 	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
-pytest: bootstrap
+pytest: bootstrap web
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
@@ -116,6 +117,15 @@ $(TS_DEPS): $(TS_CLIENT)/package-lock.json
 	@npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The browser pages' build tools and libraries (web/), pinned by web/package-lock.json.
+$(WEB_DEPS): web/package-lock.json
+	@echo "==> installing the web pages' tools and libraries (npm ci)"
+	@npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: $(WEB_DEPS)  ## type-check and build the browser pages (web/src/<page>/ -> web/dist/<page>/)
+	@cd web && npx --no-install tsc -p . && node build.mjs
+
 clients: bootstrap $(TS_DEPS)  ## regenerate clients/: OpenAPI spec, Python SDK, TypeScript client
 	@$(PY) tools/clients.py write
 
@@ -123,7 +133,7 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 	@$(PY) tools/clients.py check
 	@cd $(TS_CLIENT) && npx --no-install tsc -p .
 
-test: lock-check lint typecheck template-check clients-check build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
+test: lock-check lint typecheck template-check clients-check web build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap build  ## cold-start, warm, read-cache and gateway benchmarks (ratios, same run)
@@ -163,7 +173,7 @@ deploy-site-waf: bootstrap $(SAM)  ## the site's web ACL in us-east-1: make depl
 		$(if $(DISTRIBUTION),DistributionId=$(DISTRIBUTION)) $(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL))
 	@$(SAM) list stack-outputs --stack-name serverless-reference-$(STAGE)-site-waf --region us-east-1
 
-deploy-site: bootstrap  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
+deploy-site: bootstrap web  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
 	@$(PY) tools/deploy_site.py --stack-name serverless-reference-$(STAGE)
 
 stage-config:
@@ -174,4 +184,4 @@ deploy: stage-config build  ## deploy a stage from samconfig.toml: make deploy S
 	@PATH="$(SAM_PATH)" $(SAM) deploy --config-file samconfig.toml --config-env "$(STAGE)"
 
 clean:  ## remove build output and tool environments (not local data)
-	rm -rf .aws-sam .tools .venv
+	rm -rf .aws-sam .tools .venv web/dist web/node_modules

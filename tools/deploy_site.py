@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import boto3
 
@@ -15,10 +16,13 @@ from app.adapters.site_s3 import S3SitePublisher
 from app.bootstrap import build_site_renderer
 from app.settings import SiteSettings
 from app.site.pages import STATIC
+from app.site.web_config import CONFIG_KEY, web_config
+
+WEB_BUILD = Path(__file__).resolve().parents[1] / "web" / "dist"  # `make web` builds it
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Upload assets, render all pages, invalidate the distribution."""
+    """Upload assets, the web build and its settings, render all pages, invalidate."""
     parser = argparse.ArgumentParser(prog="tools/deploy_site.py")
     parser.add_argument("--stack-name", required=True)
     parser.add_argument("--region", default=None)
@@ -37,7 +41,13 @@ def main(argv: list[str] | None = None) -> int:
             "PHOTOS_API_URL": outputs["ApiUrl"],
         }
     )
-    assets = S3SitePublisher(session.client("s3"), settings.site_bucket).put_assets(STATIC)
+    publisher = S3SitePublisher(session.client("s3"), settings.site_bucket)
+    assets = publisher.put_assets(STATIC)
+    if not WEB_BUILD.is_dir():
+        print("web/dist is missing: run `make web` first", file=sys.stderr)
+        return 1
+    assets += publisher.put_web_build(WEB_BUILD)
+    publisher.put_json(CONFIG_KEY, web_config(outputs))
     renderer = build_site_renderer(settings)
     pages = renderer.refresh_all()
     print(f"uploaded {assets} assets, rendered {pages} pages: {outputs['SiteUrl']}")

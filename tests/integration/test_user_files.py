@@ -201,3 +201,29 @@ def test_identity_service_rejects_malformed_requests(local_aws: LocalAws) -> Non
     with pytest.raises(IdentityError) as info:
         service.handle("AWSCognitoIdentityService.GetId", b"not json")
     assert info.value.kind == "SerializationException"
+
+
+def test_browsers_reach_the_identity_service_and_the_bucket_from_the_site_only(
+    outputs: dict[str, str], bucket: str
+) -> None:
+    site = outputs["SiteUrl"].rstrip("/")
+    asks = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    identity = httpx.options(
+        outputs["CognitoIdentityEndpoint"] + "/", headers={"Origin": site, **asks}
+    )
+    assert identity.status_code == 200
+    assert identity.headers["access-control-allow-origin"] in {"*", site}
+    asks = {
+        "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "authorization",
+    }
+    files = f"{outputs['UserFilesS3Endpoint']}/{bucket}/private/someone/a.txt"
+    allowed = httpx.options(files, headers={"Origin": site, **asks})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == site
+    refused = httpx.options(files, headers={"Origin": "https://elsewhere.example", **asks})
+    assert refused.status_code == 403
+    assert "access-control-allow-origin" not in refused.headers

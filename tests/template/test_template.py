@@ -555,3 +555,13 @@ def test_thumbnails_cannot_loop_and_the_bucket_has_a_fixed_name(template: dict[s
     # No !Ref to the bucket from the function: that would be a circular dependency.
     assert "PhotosBucket" not in json.dumps(function["Policies"])
     assert "PhotosBucket" not in json.dumps(function["Environment"])
+
+
+def test_browsers_upload_photos_from_the_site_only(template: dict[str, Any]) -> None:
+    """The authoring page POSTs photos straight to the bucket: only from the site's origin, only
+    POST (the presigned form), nothing to read back (locally moto allows any origin)."""
+    bucket = template["Resources"]["PhotosBucket"]["Properties"]
+    (rule,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [{"Ref": "SiteOrigin"}]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())

@@ -1589,6 +1589,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string | null;
+                /** @description Any value not used before: bypasses shared caches after your write. */
+                fresh?: string | null;
             };
             header?: never;
             path?: never;

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import mimetypes
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,31 @@ from typing import Any
 HTML = "text/html; charset=utf-8"
 PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=31536000"  # the edge is invalidated on change
 ASSET_CACHE_CONTROL = "public, max-age=300, s-maxage=86400"
+# Pages that must be seen at once after a deploy (HTML, service worker, manifest, settings): the
+# browser and the edge revalidate every time (an ETag round trip), never serve them stale.
+REVALIDATE_CACHE_CONTROL = "no-cache"
+IMMUTABLE_CACHE_CONTROL = "public, max-age=31536000, immutable"  # content-hashed file names
+_HASHED = re.compile(r"-[A-Z0-9]{8}\.")  # the web build's main-<hash>.js
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
+
+
+def web_cache_control(name: str) -> str:
+    """How long browsers and the edge may keep one file of the web build."""
+    if _HASHED.search(name):
+        return IMMUTABLE_CACHE_CONTROL
+    if name.endswith((".html", ".webmanifest", ".json")) or name in {"sw.js", "app.js"}:
+        return REVALIDATE_CACHE_CONTROL
+    return ASSET_CACHE_CONTROL
 
 
 class S3SitePublisher:
@@ -50,6 +77,34 @@ class S3SitePublisher:
                 )
                 count += 1
         return count
+
+    def put_web_build(self, folder: Path) -> int:
+        """Upload the web build (`<page>/...` under `folder`) at the same keys; returns a count."""
+        count = 0
+        for path in sorted(folder.rglob("*")):
+            key = path.relative_to(folder).as_posix()
+            if path.is_file() and "/" in key:  # the build's own report at the top stays out
+                self._s3.put_object(
+                    Bucket=self._bucket,
+                    Key=key,
+                    Body=path.read_bytes(),
+                    ContentType=_TYPES.get(path.suffix)
+                    or mimetypes.guess_type(path.name)[0]
+                    or "application/octet-stream",
+                    CacheControl=web_cache_control(path.name),
+                )
+                count += 1
+        return count
+
+    def put_json(self, key: str, value: object) -> None:
+        """Store a small JSON document the pages read at start (the site's `config.json`)."""
+        self._s3.put_object(
+            Bucket=self._bucket,
+            Key=key,
+            Body=json.dumps(value, indent=2, sort_keys=True).encode(),
+            ContentType="application/json",
+            CacheControl=REVALIDATE_CACHE_CONTROL,
+        )
 
     def delete_page(self, path: str) -> None:
         """Remove one page (S3 deletes are idempotent)."""

@@ -23,6 +23,7 @@ from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.errors import error_responses
 from app.devstack.edge.origin import site_app
+from app.devstack.edge.web_build import publish_web
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.emulators.user_files import UserFilesEmulator, forget_metadata
 from app.devstack.event_sources.checkpoints import CheckpointStore
@@ -121,6 +122,8 @@ class LocalStack:
             self.gateway = self._gateway()
             self.site_assets = S3SitePublisher(self.client("s3"), self.outputs["SiteBucketName"])
             self.site_assets.put_assets(STATIC)
+            if not publish_web(self.site_assets, self.outputs, config.project / "web" / "dist"):
+                progress("  web/dist is missing: `make web` builds the phone app (/app/)")
             self.site = site_app(
                 self.gateway,
                 config.stage,
@@ -157,7 +160,9 @@ class LocalStack:
                 DISTRIBUTION_ENDPOINT: config.site_url.rstrip("/"),
             },
         ).provision(
-            {"Stage": config.stage, **config.parameters}, progress=lambda m: progress("  " + m)
+            # The user-files bucket's CORS allows the site's origin, here the local one.
+            {"Stage": config.stage, "SiteOrigin": config.site_url.rstrip("/"), **config.parameters},
+            progress=lambda m: progress("  " + m),
         )
         self.user_files.grant_functions(self.provisioned, {USER_FILES_BUCKET})
         self.user_files.enforce()  # from here on it checks every request against IAM

@@ -32,6 +32,7 @@ def _single_version(if_match: str | None) -> int | None:
     "",
     response_model=PostList,
     operation_id="listPosts",
+    dependencies=CACHED_READ,
     summary="Published posts, newest first",
     responses={k: PROBLEM_RESPONSES[k] for k in (400, 422, 503)},
     openapi_extra={"security": []},

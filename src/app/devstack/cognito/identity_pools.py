@@ -25,6 +25,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -96,8 +98,21 @@ class LocalIdentityService:
         )
 
     def app(self) -> Starlette:
-        """The ASGI app answering the Cognito Identity JSON protocol at `/`."""
-        return Starlette(routes=[Route("/", self._dispatch, methods=["POST"])])
+        """The ASGI app answering the Cognito Identity JSON protocol at `/`, to browsers too.
+
+        Cognito's API endpoints answer CORS for any origin (browsers call them straight from
+        the page, as the AWS SDK for JavaScript does; origins cannot be restricted there:
+        aws-amplify/amplify-js#2982 "cors for cognito"), so the phone app's origin is allowed.
+        """
+        cors = Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["POST"],
+            allow_headers=["*"],
+            expose_headers=["x-amzn-requestid", "x-amzn-errortype"],
+            max_age=600,
+        )
+        return Starlette(routes=[Route("/", self._dispatch, methods=["POST"])], middleware=[cors])
 
     async def _dispatch(self, request: Request) -> JSONResponse:
         try:

@@ -4,7 +4,8 @@ moto enforces IAM actions and S3 object ARNs for assumed roles, but (moto 5.2) d
 condition check the request's `s3:prefix`, knows only the `StringEquals` operator, and never expires
 assumed-role credentials. This launcher adds exactly those three things to moto's own evaluator,
 then runs moto's server: policies are still evaluated by moto, not by code of ours. Its S3 events
-carry what AWS's carry (`s3_events`): the storage meter orders them by `sequencer`.
+carry what AWS's carry (`s3_events`): the storage meter orders them by `sequencer`. Browsers reach
+it directly (the phone app's own folder), so its CORS is S3's, from the bucket's rules (`s3_cors`).
 Run: python -m app.devstack.emulators.enforcing -H 127.0.0.1 -p PORT
 """
 
@@ -26,7 +27,7 @@ from moto.iam.access_control import (
 )
 from moto.sts.models import sts_backends
 
-from app.devstack.emulators import post_policy, s3_events
+from app.devstack.emulators import post_policy, s3_cors, s3_events
 from app.devstack.emulators.process import LOCAL_SECRETS
 
 
@@ -81,4 +82,5 @@ if __name__ == "__main__":
     install()
     post_policy.install(LOCAL_SECRETS)
     s3_events.install()
+    s3_cors.install()
     server.main()

@@ -5,7 +5,8 @@
   whatever order concurrent requests happened to take.
 - Reads are not recorded (GET/HEAD, stream polling, item and query reads): only writes change
   state, and the stream pump and the site would otherwise grow the recording without end.
-And its S3 events carry what AWS's carry (`s3_events`), like the user-files emulator's.
+And its S3 events carry what AWS's carry (`s3_events`), like the user-files emulator's, and its
+user pools revoke refresh tokens (`cognito_revoke`), which a browser's sign-out calls.
 Run: python -m app.devstack.emulators.recorded -H 127.0.0.1 -p PORT
 """
 
@@ -18,7 +19,13 @@ from moto import server
 from moto.cognitoidp.models import CognitoIdpUser
 from moto.moto_api._internal.recorder.models import Recorder
 
-from app.devstack.emulators import dynamodb_transactions, post_policy, s3_events, ses_simulator
+from app.devstack.emulators import (
+    cognito_revoke,
+    dynamodb_transactions,
+    post_policy,
+    s3_events,
+    ses_simulator,
+)
 from app.devstack.emulators.process import LOCAL_SECRETS
 
 _READS = (
@@ -87,4 +94,5 @@ if __name__ == "__main__":
     ses_simulator.install()
     dynamodb_transactions.install()
     s3_events.install()
+    cognito_revoke.install()
     server.main()

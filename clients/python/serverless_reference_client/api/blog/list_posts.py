@@ -14,6 +14,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 10,
     cursor: None | str | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,6 +27,13 @@ def _get_kwargs(
     else:
         json_cursor = cursor
     params["cursor"] = json_cursor
+
+    json_fresh: None | str | Unset
+    if isinstance(fresh, Unset):
+        json_fresh = UNSET
+    else:
+        json_fresh = fresh
+    params["fresh"] = json_fresh
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -94,6 +102,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 10,
     cursor: None | str | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
 ) -> Response[PostList | Problem]:
     """Published posts, newest first
 
@@ -102,6 +111,8 @@ def sync_detailed(
     Args:
         limit (int | Unset):  Default: 10.
         cursor (None | str | Unset):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -114,6 +125,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         cursor=cursor,
+        fresh=fresh,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +140,7 @@ def sync(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 10,
     cursor: None | str | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
 ) -> PostList | Problem | None:
     """Published posts, newest first
 
@@ -136,6 +149,8 @@ def sync(
     Args:
         limit (int | Unset):  Default: 10.
         cursor (None | str | Unset):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,6 +164,7 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        fresh=fresh,
     ).parsed
 
 
@@ -157,6 +173,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 10,
     cursor: None | str | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
 ) -> Response[PostList | Problem]:
     """Published posts, newest first
 
@@ -165,6 +182,8 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset):  Default: 10.
         cursor (None | str | Unset):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,6 +196,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         cursor=cursor,
+        fresh=fresh,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -189,6 +209,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     limit: int | Unset = 10,
     cursor: None | str | Unset = UNSET,
+    fresh: None | str | Unset = UNSET,
 ) -> PostList | Problem | None:
     """Published posts, newest first
 
@@ -197,6 +218,8 @@ async def asyncio(
     Args:
         limit (int | Unset):  Default: 10.
         cursor (None | str | Unset):
+        fresh (None | str | Unset): Any value not used before: bypasses shared caches after your
+            write.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,5 +234,6 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            fresh=fresh,
         )
     ).parsed
