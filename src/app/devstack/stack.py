@@ -22,8 +22,9 @@ from app.devstack.console import Console
 from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.errors import error_responses
+from app.devstack.edge.headers import local_site_headers
 from app.devstack.edge.origin import site_app
-from app.devstack.edge.web_build import publish_web
+from app.devstack.edge.web_build import browser_endpoints, publish_web
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.emulators.user_files import UserFilesEmulator, forget_metadata
 from app.devstack.event_sources.checkpoints import CheckpointStore
@@ -131,6 +132,9 @@ class LocalStack:
                 self.outputs["SiteBucketName"],
                 self.outputs.get("PhotosBucketName"),
                 error_responses(self.provisioned.template, SITE_DISTRIBUTION),
+                local_site_headers(
+                    self.provisioned, SITE_DISTRIBUTION, browser_endpoints(self.outputs)
+                ),
             )
             self._event_sources()
         except BaseException:
