@@ -22,7 +22,8 @@ TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 WEB_DEPS := web/node_modules/.package-lock.json
 
 .PHONY: help bootstrap web run user outbox rotate-keys reset test lint typecheck lock-check template-check build deploy-site bench-images \
-        unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates
+        unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates \
+        deploy-site-waf
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -80,7 +81,7 @@ typecheck: bootstrap  ## mypy --strict over src and tests
 	@$(VENV)/bin/mypy --strict tests bench tools updates
 
 template-check: bootstrap $(SAM)  ## cfn-lint, sam validate --lint (both templates), cfn-lint of the SAM translation
-	@$(VENV)/bin/cfn-lint template.yaml updates/template.yaml
+	@$(VENV)/bin/cfn-lint template.yaml updates/template.yaml ops/web-acl.yaml
 	@$(SAM) validate --lint --region us-east-1 --template-file template.yaml
 	@$(SAM) validate --lint --region us-east-1 --template-file updates/template.yaml
 	@$(PY) -m tests.templates template.yaml > .tools/template.translated.json
@@ -159,6 +160,15 @@ deploy-updates: build  ## only the updates distribution for an existing origin: 
 	@PATH="$(SAM_PATH)" $(SAM) deploy --template-file .aws-sam/build/UpdatesEdge/template.yaml \
 		--stack-name serverless-reference-$(STAGE)-updates --resolve-s3 --no-confirm-changeset \
 		--parameter-overrides Stage=$(STAGE) OriginDomainName=$(ORIGIN)
+
+# A CLOUDFRONT web ACL can only be made in us-east-1: a stack elsewhere gets its site's web ACL (and
+# the site's 5xx alarm, CloudFront's metrics being there too) from this stack; README "WAF".
+deploy-site-waf: bootstrap $(SAM)  ## the site's web ACL in us-east-1: make deploy-site-waf STAGE=prod [DISTRIBUTION=id] [ALARM_EMAIL=a@b]
+	@$(SAM) deploy --template-file ops/web-acl.yaml --region us-east-1 \
+		--stack-name serverless-reference-$(STAGE)-site-waf --no-confirm-changeset --no-fail-on-empty-changeset \
+		--parameter-overrides Stage=$(STAGE) Scope=CLOUDFRONT \
+		$(if $(DISTRIBUTION),DistributionId=$(DISTRIBUTION)) $(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL))
+	@$(SAM) list stack-outputs --stack-name serverless-reference-$(STAGE)-site-waf --region us-east-1
 
 deploy-site: bootstrap web  ## upload the site's assets, render every page, invalidate: make deploy-site STAGE=dev
 	@$(PY) tools/deploy_site.py --stack-name serverless-reference-$(STAGE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,14 @@ from samtranslator.translator.translator import Translator
 from app.devstack.provisioning.intrinsics import load_template
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "template.yaml"
+# The web ACL template.yaml nests (twice), also deployed on its own to us-east-1.
+WEB_ACL_TEMPLATE = TEMPLATE.parent / "ops" / "web-acl.yaml"
 
 
 def translate(template: dict[str, Any], region: str = "us-east-1") -> dict[str, Any]:
     """Expand the SAM transform without AWS (what CloudFormation would deploy)."""
+    # Without a feature-toggle config samtranslator warns once per DeploymentPreference.
+    logging.getLogger("samtranslator.feature_toggle").setLevel(logging.ERROR)
     ArnGenerator.BOTO_SESSION_REGION_NAME = region
     session = boto3.session.Session(region_name=region)
     translator = Translator(None, Parser(), boto_session=session)

@@ -19,7 +19,9 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from app.api.deps import API_BASE_URL_SCOPE_KEY
+from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import EVENTS, LocalAws
+from tests.templates import TEMPLATE
 
 EVENT_FILES = sorted((EVENTS / "api").glob("*.json"))
 
@@ -206,3 +208,18 @@ def test_sibling_services_are_reached_through_api_gateways_own_domain(
     assert seen[API_BASE_URL_SCOPE_KEY] == (
         "https://1234567890.execute-api.us-east-1.amazonaws.com/dev/"
     )
+
+
+def test_the_pre_traffic_hooks_health_event_gets_200_from_the_real_handler(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
+    """The event the deploy-time hook sends the new version (template.yaml, inline) is one the
+    app answers 200: a hook that always failed would block every deployment."""
+    code = load_template(TEMPLATE)["Resources"]["PreTrafficHealthCheckFunction"]["Properties"]
+    source = code["InlineCode"]
+    start = source.index("HEALTH_EVENT = ")
+    end = source.index("\n}\n", start) + 2
+    namespace: dict[str, Any] = {}
+    exec(source[start:end], {"None": None, "False": False}, namespace)  # noqa: S102
+    response = invoke(namespace["HEALTH_EVENT"])
+    assert response["statusCode"] == 200, response.get("body")

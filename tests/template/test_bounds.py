@@ -19,7 +19,7 @@ import pytest
 
 from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import REPO_ROOT
-from tests.templates import TEMPLATE, candidates, planted, translate
+from tests.templates import TEMPLATE, WEB_ACL_TEMPLATE, candidates, planted, translate
 from updates.edge import UPDATES_TEMPLATE
 
 # Lambda quotas (Lambda developer guide, "Lambda quotas",
@@ -35,7 +35,11 @@ LAMBDA_DEFAULTS = {"MemorySize": 128, "Timeout": 3}
 API_TIMEOUT_SECONDS = 29
 RUNTIME = "python3.13"
 ARCHITECTURES = ({"x86_64"}, {"arm64"})
-TEMPLATES = {"template.yaml": TEMPLATE, "updates/template.yaml": UPDATES_TEMPLATE}
+TEMPLATES = {
+    "template.yaml": TEMPLATE,
+    "updates/template.yaml": UPDATES_TEMPLATE,
+    "ops/web-acl.yaml": WEB_ACL_TEMPLATE,
+}
 
 
 def violations(parameter: dict[str, Any], value: Any) -> list[str]:

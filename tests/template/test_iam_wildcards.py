@@ -38,6 +38,13 @@ MANAGED_POLICIES = {
     # SAM's for a DynamoDB stream event source: the stream reads on *every* stream in the
     # account, not only the function's own (a role written out could scope them).
     "AWSLambdaDynamoDBExecutionRole",
+    # API Gateway's account-wide logging role (not a function's): it writes access and execution
+    # logs of every API of the account and region, so it cannot be scoped to this stack's groups.
+    "AmazonAPIGatewayPushToCloudWatchLogs",
+    # SAM's CodeDeploy role for DeploymentPreference (not a function's): it reads the alarms and
+    # moves the `live` alias of any function; hook functions it may invoke are named
+    # CodeDeployHook_* (the policy's only invoke grant).
+    "AWSCodeDeployRoleForLambda",
 }
 PSEUDO = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
 

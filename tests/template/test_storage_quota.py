@@ -86,9 +86,9 @@ def test_a_failed_event_is_retried_then_kept_for_an_operator(template: dict[str,
     queue = template["Resources"]["StorageMeterFailuresQueue"]
     assert queue["Metadata"]["Service"] == "storage"
     assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
-    # SAM deploys it as an EventInvokeConfig on $LATEST, the version S3 invokes.
+    # SAM deploys it as an EventInvokeConfig on the alias S3 invokes (Globals' AutoPublishAlias).
     translated = translate(template)["Resources"]["StorageMeterFunctionEventInvokeConfig"]
-    assert translated["Properties"]["Qualifier"] == "$LATEST"
+    assert translated["Properties"]["Qualifier"] == "live"
 
 
 def test_the_quota_is_a_bounded_parameter_both_functions_read(template: dict[str, Any]) -> None:

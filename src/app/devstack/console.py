@@ -52,6 +52,10 @@ class Console:
             message = str(error.get("errorMessage", ""))[:300]
             self.line(f"{'':22} {error.get('errorType')}: {message} (see its log)")
 
+    def metric(self, function: str, text: str) -> None:
+        """A business metric a function printed (an EMF line in its log)."""
+        self.line(f"{function:<22} {text}")
+
     def request(self, text: str) -> None:
         """One line per request the gateway answered."""
         self.line(f"{'ApiGateway':<22} {text}")

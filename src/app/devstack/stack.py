@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from app.adapters.site_s3 import S3SitePublisher
+from app.devstack.cloudwatch.emf import EmfTail
 from app.devstack.cognito.identity_pools import IdentityServiceConfig, LocalIdentityService
 from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
@@ -21,8 +22,9 @@ from app.devstack.console import Console
 from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.errors import error_responses
+from app.devstack.edge.headers import local_site_headers
 from app.devstack.edge.origin import site_app
-from app.devstack.edge.web_build import publish_web
+from app.devstack.edge.web_build import browser_endpoints, publish_web
 from app.devstack.emulators.process import LOCAL_CREDENTIALS, Emulator
 from app.devstack.emulators.user_files import UserFilesEmulator, forget_metadata
 from app.devstack.event_sources.checkpoints import CheckpointStore
@@ -90,6 +92,7 @@ class LocalStack:
         self.stream_pumps: dict[str, list[StreamPump]] = {}
         self.s3_pumps: dict[str, list[S3EventPump]] = {}
         self.poller: PumpThread | None = None
+        self.metrics: EmfTail | None = None
         self.ttl: TtlReaper
         self.sns_pumps: dict[str, list[SnsEventPump]] = {}
 
@@ -114,6 +117,7 @@ class LocalStack:
             )
             for name, pool in sorted(self.functions.pools.items()):
                 progress(f"  {name}: {pool.spec.handler} from {pool.code.describe()}")
+            self.metrics = EmfTail(config.logs, self.console.metric).start()
             item_ttl, query_ttl = _dax_ttls(self.provisioned)
             self.dax = LocalDax(self.emulator.url, item_ttl=item_ttl, query_ttl=query_ttl)
             self.gateway = self._gateway()
@@ -128,6 +132,9 @@ class LocalStack:
                 self.outputs["SiteBucketName"],
                 self.outputs.get("PhotosBucketName"),
                 error_responses(self.provisioned.template, SITE_DISTRIBUTION),
+                local_site_headers(
+                    self.provisioned, SITE_DISTRIBUTION, browser_endpoints(self.outputs)
+                ),
             )
             self._event_sources()
         except BaseException:
@@ -284,6 +291,8 @@ class LocalStack:
             self.gateway.close()
         if hasattr(self, "functions"):
             self.functions.stop()
+        if self.metrics is not None:
+            self.metrics.stop()
         if hasattr(self, "dax"):
             self.dax.close()
         self.user_files.stop()

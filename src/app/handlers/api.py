@@ -19,6 +19,7 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.adapters.metrics import POSTS_PUBLISHED, TODOS_CREATED, BusinessMetrics
 from app.adapters.snapstart import register_runtime_hooks
 from app.api.app import create_app
 from app.api.deps import API_BASE_URL_SCOPE_KEY, AUTHORIZER_CLAIMS_SCOPE_KEY
@@ -27,6 +28,8 @@ from app.bootstrap import Container, build_container
 from app.settings import get_settings
 
 logger = Logger()
+# What the business counts, by route (API Gateway's `resource`) and answer.
+COUNTED = {("POST", "/todos", 201): TODOS_CREATED, ("POST", "/posts", 201): POSTS_PUBLISHED}
 
 
 class ApiGatewayContext:
@@ -64,8 +67,11 @@ class ApiGatewayContext:
         await self.app(scope, receive, send)
 
 
-def make_handler(container: Container) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def make_handler(
+    container: Container, metrics: BusinessMetrics | None = None
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler around an app built on `container`."""
+    counts = metrics or BusinessMetrics()
     asgi = Mangum(
         ApiGatewayContext(create_app(container)),
         lifespan="off",
@@ -77,6 +83,10 @@ def make_handler(container: Container) -> Callable[[dict[str, Any], Any], dict[s
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
         """API Gateway (REST, proxy integration) -> FastAPI."""
         response: dict[str, Any] = asgi(event, context)
+        route = (event.get("httpMethod"), event.get("resource"), response.get("statusCode"))
+        if route in COUNTED:
+            counts.count(COUNTED[route])
+            counts.flush()
         return response
 
     return handle

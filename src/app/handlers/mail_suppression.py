@@ -10,12 +10,14 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from app.adapters.metrics import EMAILS_SUPPRESSED, BusinessMetrics
 from app.adapters.ses_events import addresses_to_suppress
 from app.bootstrap import build_suppressions
 from app.settings import get_suppression_settings
 
 logger = Logger()
 _suppressions = build_suppressions(get_suppression_settings())
+_metrics = BusinessMetrics()
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -26,4 +28,6 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:  # noqa: ARG
         for email, reason in addresses_to_suppress(record["Sns"]["Message"]):
             suppressed += _suppressions.suppress(email, reason)
     logger.info("mail events", extra={"suppressed": suppressed})
+    _metrics.count(EMAILS_SUPPRESSED, suppressed)
+    _metrics.flush()
     return {"suppressed": suppressed}

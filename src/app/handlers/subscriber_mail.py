@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 
+from app.adapters.metrics import EMAILS_SENT, BusinessMetrics
 from app.adapters.subscribers_dynamodb import subscriber_from_image
 from app.bootstrap import build_subscriber_mail
 from app.domain.subscriber_mail import SubscriberMail
@@ -31,9 +32,10 @@ logger = Logger()
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def make_handler(mail: SubscriberMail) -> Handler:
+def make_handler(mail: SubscriberMail, metrics: BusinessMetrics | None = None) -> Handler:
     """The stream handler around one mail sender (tests build their own)."""
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    counts = metrics or BusinessMetrics()
 
     def on_record(record: DynamoDBRecord) -> str | None:
         if record.event_name == DynamoDBRecordEventName.REMOVE:
@@ -44,12 +46,17 @@ def make_handler(mail: SubscriberMail) -> Handler:
             raise ValueError("stream record without a subscriber")
         sent = mail.on_change(subscriber)
         logger.info("subscriber mail", extra={"status": subscriber.status, "sent": sent})
+        if sent:
+            counts.count(EMAILS_SENT)
         return sent
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        response = process_partial_response(
-            event=event, record_handler=on_record, processor=processor, context=context
-        )
+        try:
+            response = process_partial_response(
+                event=event, record_handler=on_record, processor=processor, context=context
+            )
+        finally:
+            counts.flush()
         return dict(response)
 
     return handle

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.devstack.edge.errors import CustomErrorResponses, ErrorResponse
+from app.devstack.edge.headers import SiteHeaders
 
 
 def pretty_url(path: str) -> str:
@@ -63,9 +64,11 @@ def site_app(
     bucket: str,
     photos_bucket: str | None = None,
     error_pages: dict[int, ErrorResponse] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> ASGIApp:
     """One origin: `/api/*` -> the gateway, `/thumbnails/*` -> the photos bucket, the rest ->
-    the site bucket; then the distribution's custom error responses over all of them."""
+    the site bucket; then the distribution's custom error responses over all of them, and the
+    site behaviours' security headers (`headers`) over the site's answers."""
     api = ApiBehavior(gateway, stage)
 
     async def page(request: Request) -> Response:
@@ -99,4 +102,4 @@ def site_app(
         return obj["Body"].read(), obj["ContentType"]
 
     site = Starlette(routes=[Route("/{path:path}", page)])
-    return CustomErrorResponses(origin, error_pages or {}, error_page)
+    return SiteHeaders(CustomErrorResponses(origin, error_pages or {}, error_page), headers or {})

@@ -32,6 +32,13 @@ def local_web_config(outputs: dict[str, str]) -> dict[str, object]:
     }
 
 
+def browser_endpoints(outputs: dict[str, str]) -> list[str]:
+    """Every local endpoint the pages reach besides the site: config.json's, and the emulator
+    the photos function presigns uploads for (the authoring page POSTs photos there)."""
+    keys = ("AwsEndpointUrl", "CognitoIdentityEndpoint", "UserFilesS3Endpoint")
+    return sorted({outputs[key] for key in keys})
+
+
 def publish_web(publisher: S3SitePublisher, outputs: dict[str, str], build: Path) -> int:
     """Upload `config.json` and the built pages; returns how many pages' files (0: not built)."""
     publisher.put_json(CONFIG_KEY, local_web_config(outputs))

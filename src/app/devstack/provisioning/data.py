@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from app.devstack.provisioning.context import Creator, ProvisioningContext
-from app.devstack.provisioning.model import Provisioned
+from app.devstack.provisioning.model import ACCOUNT_ID, Provisioned
 
 
 class DataResources:
@@ -157,8 +157,12 @@ class DataResources:
     def _log_group(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         # Function logs go to files under the state folder (.devstack/logs), named after it.
         props = self._ctx.resolve(props, result)
-        result.refs[logical_id] = str(
-            props.get("LogGroupName") or self._ctx.default_name(logical_id)
+        name = str(props.get("LogGroupName") or self._ctx.default_name(logical_id))
+        result.refs[logical_id] = name
+        # GetAtt Arn ends with `:*` (AWS::Logs::LogGroup return values): the stage's access log
+        # destination names it; nothing reads it locally.
+        result.attributes[(logical_id, "Arn")] = (
+            f"arn:aws:logs:{self._ctx.region}:{ACCOUNT_ID}:log-group:{name}:*"
         )
 
 

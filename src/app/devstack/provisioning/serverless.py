@@ -82,9 +82,12 @@ class ServerlessResources:
     def _function(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         name = str(self._ctx.resolve(props.get("FunctionName", logical_id), result))
         result.refs[logical_id] = name
-        result.attributes[(logical_id, "Arn")] = (
-            f"arn:aws:lambda:{self._ctx.region}:{ACCOUNT_ID}:function:{name}"
-        )
+        arn = f"arn:aws:lambda:{self._ctx.region}:{ACCOUNT_ID}:function:{name}"
+        result.attributes[(logical_id, "Arn")] = arn
+        # What SAM generates for AutoPublishAlias and templates reference as `Fn.Version` and
+        # `Fn.Alias`. Locally there are no versions: each function runs its current code.
+        result.refs[f"{logical_id}.Version"] = f"{arn}:$LATEST"
+        result.refs[f"{logical_id}.Alias"] = f"{arn}:live"
 
     def _rotation(self, logical_id: str, props: dict[str, Any], result: Provisioned) -> None:
         # No scheduler locally: `make rotate-keys` plays Secrets Manager's side of a rotation
