@@ -33,11 +33,25 @@ def wait_for(condition: Callable[[], list[str]], seconds: float = 10) -> list[st
     return found
 
 
+def settled(local_aws: LocalAws, quiet: float = 1.0, seconds: float = 15) -> int:
+    """The console's line count once no line came for `quiet` seconds: what earlier tests'
+    invocations print arrives asynchronously, and must not be counted as this test's."""
+    deadline = time.monotonic() + seconds
+    count = len(local_aws.stack.console.lines)
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = len(local_aws.stack.console.lines)
+        if now == count:
+            break
+        count = now
+    return count
+
+
 def test_a_created_todo_and_a_published_post_are_counted_once(
     local_aws: LocalAws, client: httpx.Client, sign_up: Callable[..., SignedIn]
 ) -> None:
     author = sign_up(author=True)
-    before = len(local_aws.stack.console.lines)
+    before = settled(local_aws)
     assert client.post("/todos", json={"title": "t"}, headers=author.headers).status_code == 201
     post = {"slug": f"post-{secrets.token_hex(4)}", "title": "A post", "body": "Hello."}
     assert client.post("/posts", json=post, headers=author.headers).status_code == 201

@@ -44,7 +44,7 @@ class BusinessMetrics:
             raise ValueError(f"unknown business metric: {name}")
         if value:
             if self._metrics is None:
-                from aws_lambda_powertools import Metrics  # noqa: PLC0415 - see above
+                from aws_lambda_powertools import Metrics
 
                 self._metrics = Metrics(namespace=self._namespace)
             self._metrics.add_metric(name=name, unit="Count", value=value)
