@@ -9,12 +9,8 @@ import json
 import re
 from typing import Any
 
-import pytest
-
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_operations import FUNCTION_TYPES, of_type
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE
 
 # What an operator needs of each request, by the $context variable that holds it (API Gateway
 # Developer Guide, "Variables for data transformations": $context).
@@ -27,11 +23,6 @@ FIELDS = {
     "latencyMs": "$context.responseLatency",
     "integrationLatencyMs": "$context.integrationLatency",
 }
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def log_group_findings(template: dict[str, Any]) -> list[str]:

@@ -135,11 +135,6 @@ def function_findings(template: dict[str, Any]) -> list[str]:
     return findings
 
 
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
-
-
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_every_parameter_is_bounded_and_its_default_within(name: str) -> None:
     assert parameter_findings(load_template(TEMPLATES[name])) == []

@@ -11,14 +11,7 @@ from typing import Any
 import pytest
 
 from app.adapters.metrics import BUSINESS_METRICS, NAMESPACE
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_operations import alarms, watched
-from tests.templates import TEMPLATE
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.devstack.provisioning.intrinsics import load_template
-from tests.templates import TEMPLATE, candidates, either, planted, translate
+from tests.templates import candidates, either, planted, translate
 from updates.edge import UPDATES_TEMPLATE
 
 KEYS = (
@@ -151,11 +151,6 @@ def authorizer_findings(template: dict[str, Any]) -> list[str]:
         if resource["Type"] == "AWS::ApiGateway::Authorizer" and "ProviderARNs" in props:
             findings += arn_findings(template, name, props["ProviderARNs"], USER_POOL)
     return findings
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 @pytest.fixture(scope="module")

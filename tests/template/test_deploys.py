@@ -9,24 +9,12 @@ from typing import Any
 
 import pytest
 
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_operations import api_functions, covered
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE, translate
 
 ALIAS = "live"
 CANARY = "CodeDeployDefault.LambdaCanary10Percent5Minutes"
 AT_ONCE = "CodeDeployDefault.LambdaAllAtOnce"
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
-
-
-@pytest.fixture(scope="module")
-def translated(template: dict[str, Any]) -> dict[str, Any]:
-    return translate(template)
 
 
 def sam_functions(template: dict[str, Any]) -> list[str]:

@@ -10,10 +10,8 @@ from typing import Any
 
 import pytest
 
-from app.devstack.provisioning.intrinsics import load_template
 from tests.conftest import REPO_ROOT
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE
 
 STAGES = ("dev", "staging", "prod")
 # Properties that name a resource in the account (or region) rather than inside a parent.
@@ -24,11 +22,6 @@ NAME_KEYS = {
 # Names scoped by something other than the account: unique within their parent only.
 PARENT_SCOPED = {"AuthorsGroup", "Api"}  # a group in its pool; SAM's API Name is not unique
 LIMITS = {"ClusterName": 20, "BucketName": 63, "FunctionName": 64, "TableName": 255}
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.devstack.provisioning.intrinsics import Resolver, load_template
-from tests.templates import TEMPLATE, either, planted, translate
+from app.devstack.provisioning.intrinsics import Resolver
+from tests.templates import either, planted, translate
 
 # Actions IAM grants only on "*" (their service defines no resource type for them), which the
 # template's functions need. With Tracing: Active, Lambda sends traces with these (Service
@@ -140,11 +140,6 @@ def wildcard_findings(template: dict[str, Any]) -> list[str]:
             if not managed_policy_allowed(template, policy)
         ]
     return findings
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def test_no_function_role_or_policy_grants_a_wildcard(template: dict[str, Any]) -> None:

@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_template import api_events
-from tests.templates import TEMPLATE
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def test_subscriber_mail_consumes_only_states_that_call_for_mail(

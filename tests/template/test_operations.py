@@ -11,17 +11,11 @@ from typing import Any
 
 import pytest
 
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_template import resolved
 from tests.templates import TEMPLATE
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 STREAM_EVENTS = ("DynamoDB", "Kinesis")
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def alarms(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -8,23 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
-import pytest
 from botocore.config import Config
 
 from app.devstack.edge.headers import headers_policy, security_headers, with_connect_sources
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE
 
 # CloudFront quota: "Maximum length of a Content-Security-Policy header value" (CloudFront
 # Developer Guide, "Quotas on response headers policies").
 CSP_MAX_LENGTH = 1783
 LONGEST = {"Stage": "a" * 14, "AWS::Region": "ap-southeast-3"}
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def csp(template: dict[str, Any], parameters: dict[str, str] | None = None) -> dict[str, list[str]]:

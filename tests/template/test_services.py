@@ -12,10 +12,9 @@ from fastapi.routing import APIRoute
 from app.api.app import create_app
 from app.api.services import ROUTERS
 from app.bootstrap import build_container
-from app.devstack.provisioning.intrinsics import load_template
 from app.settings import SERVICES, Settings
 from tests.template.test_template import api_events, resolved
-from tests.templates import TEMPLATE, flat_routes
+from tests.templates import flat_routes
 
 PLATFORM = {
     ("GET", "/health"),
@@ -34,11 +33,6 @@ DATA_TYPES = {
 }
 # Physical names that identify a resource inside policy strings (ARNs built with !Sub).
 NAME_PROPERTIES = ("TableName", "BucketName", "QueueName", "ClusterName", "EmailIdentity")
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -10,17 +10,8 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from typing import Any
 
-import pytest
-
-from app.devstack.provisioning.intrinsics import load_template
 from app.site.pages import NOT_FOUND
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def distribution(template: dict[str, Any]) -> dict[str, Any]:

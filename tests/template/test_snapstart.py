@@ -14,15 +14,9 @@ from typing import Any
 
 import pytest
 
-from app.devstack.provisioning.intrinsics import load_template
-from tests.templates import TEMPLATE, translate
+from tests.templates import translate
 
 API_HANDLER = "app.handlers.api.handler"
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
-from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE, translate
+from tests.templates import translate
 
 MiB = 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 def meter(template: dict[str, Any]) -> dict[str, Any]:

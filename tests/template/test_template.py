@@ -8,7 +8,6 @@ import subprocess
 from http import HTTPStatus
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -17,19 +16,9 @@ from app.bootstrap import build_container
 from app.devstack.edge.origin import pretty_url
 from app.devstack.gateway.responses import RESPONSE_TYPES, render
 from app.devstack.gateway.spec import GatewayResponse
-from app.devstack.provisioning.intrinsics import Resolver, load_template
+from app.devstack.provisioning.intrinsics import Resolver
 from app.settings import Settings
-from tests.templates import TEMPLATE, flat_routes, translate
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
-
-
-@pytest.fixture(scope="module")
-def translated(template: dict[str, Any]) -> dict[str, Any]:
-    return translate(template)
+from tests.templates import flat_routes
 
 
 def api_events(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -11,17 +11,12 @@ import pytest
 
 from app.devstack.provisioning.intrinsics import load_template
 from tests.template.test_template import resolved
-from tests.templates import TEMPLATE, WEB_ACL_TEMPLATE
+from tests.templates import WEB_ACL_TEMPLATE
 
 ACL_ARN = (
     "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/0a1b2c3d-0000-4000-8000-0123456789ab"
 )
 STAGE_ARN = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Api.Stage}"
-
-
-@pytest.fixture(scope="module")
-def template() -> dict[str, Any]:
-    return load_template(TEMPLATE)
 
 
 @pytest.fixture(scope="module")
