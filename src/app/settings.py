@@ -31,6 +31,10 @@ class EnvSettings(BaseModel):
     # Each class builds its validator when first used: a function reads one of them.
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
+    # What every function reads: its region, and (locally) the emulator instead of AWS.
+    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
+    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
+
     @classmethod
     def from_environ(cls) -> Self:
         """Validate this process's environment."""
@@ -41,7 +45,6 @@ class Settings(EnvSettings):
     """Everything the app reads from its environment; validated once, at start."""
 
     stage: str = Field(default="dev", validation_alias="STAGE")
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     # Comma-separated services this process serves; empty: all of them (the local monolith).
     services_list: str = Field(default="", validation_alias="SERVICES")
     todos_table: str = Field(default="", validation_alias="TODOS_TABLE")
@@ -51,7 +54,6 @@ class Settings(EnvSettings):
     cursor_keys: str = Field(default="", validation_alias="CURSOR_KEYS")
     link_keys: str = Field(default="", validation_alias="LINK_KEYS")
     key_cache_seconds: int = Field(default=300, validation_alias="KEY_CACHE_SECONDS", ge=1)
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
     posts_table: str = Field(default="", validation_alias="POSTS_TABLE")
     subscribers_table: str = Field(default="", validation_alias="SUBSCRIBERS_TABLE")
     photos_table: str = Field(default="", validation_alias="PHOTOS_TABLE")
@@ -121,7 +123,6 @@ class Settings(EnvSettings):
 class SiteSettings(EnvSettings):
     """What the render function reads: the posts table, the site bucket, the distribution."""
 
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     posts_table: str = Field(validation_alias="POSTS_TABLE", min_length=3)
     site_bucket: str = Field(validation_alias="SITE_BUCKET", min_length=3)
     distribution_id: str = Field(default="", validation_alias="DISTRIBUTION_ID")
@@ -130,16 +131,13 @@ class SiteSettings(EnvSettings):
     site_url: str = Field(validation_alias="SITE_URL", pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
     # The photos service's API: pages show each post's thumbnails (empty: no photos).
     photos_api_url: str = Field(default="", validation_alias="PHOTOS_API_URL")
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 class PhotoSettings(EnvSettings):
     """What the thumbnail function reads."""
 
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     photos_table: str = Field(validation_alias="PHOTOS_TABLE", min_length=3)
     photos_bucket: str = Field(validation_alias="PHOTOS_BUCKET", min_length=3)
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 @lru_cache(maxsize=1)
@@ -151,11 +149,9 @@ def get_photo_settings() -> PhotoSettings:
 class MeterSettings(EnvSettings):
     """What the storage meter function reads."""
 
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     storage_usage_table: str = Field(validation_alias="STORAGE_USAGE_TABLE", min_length=3)
     user_files_bucket: str = Field(validation_alias="USER_FILES_BUCKET", min_length=3)
     storage_quota_bytes: int = Field(validation_alias="STORAGE_QUOTA_BYTES", gt=0)
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +163,6 @@ def get_meter_settings() -> MeterSettings:
 class SubscriberMailSettings(EnvSettings):
     """What the subscriber-mail function reads."""
 
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     subscribers_table: str = Field(validation_alias="SUBSCRIBERS_TABLE", min_length=3)
     sender_address: str = Field(validation_alias="SENDER_ADDRESS", min_length=3)
     # SES configuration set whose bounces and complaints suppress addresses (empty: none).
@@ -176,7 +171,6 @@ class SubscriberMailSettings(EnvSettings):
     links_url: str = Field(validation_alias="LINKS_URL", min_length=8)
     link_keys: str = Field(validation_alias="LINK_KEYS", min_length=3)
     key_cache_seconds: int = Field(default=300, validation_alias="KEY_CACHE_SECONDS", ge=1)
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 @lru_cache(maxsize=1)
@@ -188,9 +182,7 @@ def get_subscriber_mail_settings() -> SubscriberMailSettings:
 class SuppressionSettings(EnvSettings):
     """What the mail-suppression function reads."""
 
-    region: str = Field(default="us-east-1", validation_alias="AWS_REGION")
     subscribers_table: str = Field(validation_alias="SUBSCRIBERS_TABLE", min_length=3)
-    aws_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL")
 
 
 @lru_cache(maxsize=1)
