@@ -20,10 +20,11 @@ NGINX := /usr/sbin/nginx
 TS_CLIENT := clients/typescript
 TS_DEPS := $(TS_CLIENT)/node_modules/.package-lock.json
 WEB_DEPS := web/node_modules/.package-lock.json
+DIAGRAM_DEPS := tools/diagrams/node_modules/.package-lock.json
 
 .PHONY: help bootstrap web run user outbox rotate-keys reset test lint typecheck lock-check template-check build deploy-site bench-images \
         unit contract integration e2e pytest bench bench-gateway deploy requirements clean clients clients-check stage-config updates-demo bench-updates deploy-updates \
-        deploy-site-waf
+        deploy-site-waf diagrams diagrams-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -129,7 +130,19 @@ clients-check: bootstrap $(TS_DEPS)  ## fail when clients/ drifted from the app;
 	@$(PY) tools/clients.py check
 	@cd $(TS_CLIENT) && npx --no-install tsc -p .
 
-test: lock-check lint typecheck template-check clients-check web build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
+# Graphviz compiled to WebAssembly renders the pictures (no `dot` binary), pinned by its lock.
+$(DIAGRAM_DEPS): tools/diagrams/package-lock.json
+	@echo "==> installing the pictures' renderer (npm ci)"
+	@npm ci --prefix tools/diagrams --no-audit --no-fund --loglevel=error
+	@touch $@
+
+diagrams: bootstrap $(DIAGRAM_DEPS)  ## redraw docs/architecture.svg (from template.yaml) and docs/local-stack.svg
+	@$(PY) -m tools.diagrams write
+
+diagrams-check: bootstrap $(DIAGRAM_DEPS)  ## fail when the committed pictures drifted from template.yaml or the local stack
+	@$(PY) -m tools.diagrams check
+
+test: lock-check lint typecheck template-check clients-check diagrams-check web build $(CHROMIUM) $(NGINX)  ## every gate, then the whole test suite
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: bootstrap build  ## cold-start (beside peers), warm, read-cache and gateway benchmarks (ratios, same run)
