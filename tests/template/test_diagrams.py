@@ -163,7 +163,7 @@ def test_the_local_stack_shows_the_default_ports_and_what_polls_for_whom(
     ):
         assert f"\u2192 {function}" in drawn  # an event-source poller invokes it
     assert "stands in for CloudFront SiteDistribution" in drawn
-    assert "S3 as its IAM user (StorageMeterFunction)" in drawn
+    assert "StorageMeterFunction: S3 as its own IAM user" in drawn
 
 
 def test_a_changed_port_changes_the_local_stack_picture(template: dict[str, Any]) -> None:

@@ -63,8 +63,8 @@ def main(argv: list[str]) -> int:
             stale.append(str(path.relative_to(ROOT)))
     if stale:
         print(
-            f"{', '.join(stale)} no longer match what template.yaml and the local stack's code "
-            "draw: run `make diagrams` and commit the result",
+            f"{', '.join(stale)}: not what template.yaml and the local stack's code draw now; "
+            "run `make diagrams` and commit the result",
             file=sys.stderr,
         )
         return 1

@@ -72,6 +72,7 @@ _STYLE = {  # edge kind -> colour, line style, pen width
 }
 _BACKWARDS = ("functions", "data", "messaging")  # event sources there are drawn from the function
 _NONE = Kind("", "", "", "")
+_RIGHT = ("data", "messaging")
 _KEY = [  # legend rows: colour, what it means
     ("#4527a0", "API invokes (routes in the function)"),
     ("#ef6c00", "event source (stream, S3, SNS, rotation)"),
@@ -102,7 +103,7 @@ def architecture_dot(template: dict[str, Any]) -> str:
         if kind is not None and lid not in web_acls:
             members[kind.cluster].append(_node(lid, kind, resources[lid], model, notes[lid]))
     for topic, count in sorted(model.alarms.items()):
-        label = html_label("CloudWatch alarms", caption=f"{count} alarms")
+        label = html_label("CloudWatch alarms", caption=f"{count} alarms \u2192 {topic}")
         members["messaging"].append(
             f"{quote('alarms:' + topic)} "
             + attributes(label=label, fillcolor="#eceff1", color="#455a64")
@@ -157,10 +158,13 @@ def _drawing_order(model: Model, resources: dict[str, dict[str, Any]]) -> list[s
 
 
 def _notes(model: Model) -> dict[str, list[str]]:
-    """What is written in a node rather than drawn: authorizers, identity providers, web ACLs."""
+    """What is written in a node rather than drawn: authorizers, identity providers, web ACLs,
+    and the labels of edges inside the right-hand column (no room for them there)."""
     notes: dict[str, list[str]] = defaultdict(list)
     for link in model.links:
-        if link.kind == "auth":
+        if _cluster(model, link.source) in _RIGHT and _cluster(model, link.target) in _RIGHT:
+            notes[link.source].append(f"{link.label} \u2192 {link.target}")
+        elif link.kind == "auth":
             notes[link.source].append(f"{link.label}: {link.target}")
         elif link.kind == "guard":
             condition = model.conditions.get(link.source)
@@ -168,6 +172,10 @@ def _notes(model: Model) -> dict[str, list[str]]:
                 f"WAF: {link.source}" + (f" (if {condition})" if condition else "")
             )
     return notes
+
+
+def _cluster(model: Model, lid: str) -> str:
+    return KINDS.get(model.types.get(lid, ""), _NONE).cluster
 
 
 def _stack_title(template: dict[str, Any]) -> str:
@@ -261,11 +269,11 @@ def _edges(model: Model, column_of: dict[str, int]) -> list[str]:
         # Two ranks between the functions and what they use: room for the labels.
         span = "2" if column_of[tail] == 1 and column_of[head] == 2 else "1"
         direction = "both" if both else "back" if back else "forward"
-        lines.append(
-            f"  {quote(tail)} -> {quote(head)} "
-            + _edge_style(kind, ", ".join(words), direction, span)
-            + ";"
-        )
+        shown = column_of[tail] != 2 or column_of[head] != 2  # else the label is in the node
+        style = _edge_style(kind, ", ".join(words), direction, span, shown)
+        if kind == "access" and (tail in model.conditions or head in model.conditions):
+            style = style[:-1] + ', style="dashed"]'  # only with the template condition
+        lines.append(f"  {quote(tail)} -> {quote(head)} {style};")
     return lines
 
 
@@ -277,12 +285,14 @@ def _joined(labels: list[str]) -> list[str]:
     return words
 
 
-def _edge_style(kind: str, label: str, direction: str, span: str) -> str:
+def _edge_style(kind: str, label: str, direction: str, span: str, shown: bool) -> str:
     """Between the functions and what they use, labels sit in a rank of their own (span 2); the
     others are xlabels, placed after layout so they do not push the columns apart."""
     place = "label" if span == "2" else "xlabel"
+    colour_of = label.split(", ", maxsplit=1)[0]
+    label = label if shown else ""
     if kind == "access":
-        colour = _ACCESS_COLOURS.get(label.split(", ", maxsplit=1)[0], "#455a64")
+        colour = _ACCESS_COLOURS.get(colour_of, "#455a64")
         return attributes(**{place: label}, color=colour, fontcolor=colour, minlen=span)
     colour, style, width = _STYLE[kind]
     return attributes(

@@ -24,17 +24,18 @@ _SOURCES = {  # event source resource type -> how the local stack delivers it
     "AWS::S3::Bucket": "S3 notifications (via SQS)",
     "AWS::SNS::Topic": "SNS subscriptions (via SQS)",
 }
-_SERVICES = (  # (resource types, how the emulator's node names them)
-    (("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"), "DynamoDB + Streams"),
-    (("AWS::S3::Bucket",), "S3"),
-    (("AWS::SQS::Queue",), "SQS"),
-    (("AWS::SNS::Topic",), "SNS"),
-    (("AWS::SES::ConfigurationSet", "AWS::SES::EmailIdentity"), "SES (make outbox)"),
-    (("AWS::SecretsManager::Secret",), "Secrets Manager"),
-    (("AWS::Cognito::UserPool",), "Cognito user pools"),
-    (("AWS::Logs::LogGroup",), "CloudWatch Logs"),
+_SERVICES = (  # resource types, the service, what one is called
+    (("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"), "DynamoDB + Streams", "table"),
+    (("AWS::S3::Bucket",), "S3", "bucket"),
+    (("AWS::SQS::Queue",), "SQS", "queue"),
+    (("AWS::SNS::Topic",), "SNS", "topic"),
+    (("AWS::SES::ConfigurationSet",), "SES (make outbox)", "configuration set"),
+    (("AWS::SecretsManager::Secret",), "Secrets Manager", "key ring"),
+    (("AWS::Cognito::UserPool",), "Cognito", "user pool"),
+    (("AWS::Logs::LogGroup",), "CloudWatch Logs", "log group"),
 )
 CLIENTS = "Browser, phone app, curl"
+_SERVERS = ("site", "gateway", "identity", "dax", "pollers")
 _GREY, _BLUE, _ORANGE, _GREEN = (
     ("#eceff1", "#455a64"),
     ("#e3f2fd", "#1565c0"),
@@ -78,7 +79,10 @@ def local_stack_dot(template: dict[str, Any], config: StackConfig | None = None)
     workers = html_label(
         "Lambda: worker processes",
         caption=f"up to {max_envs} per function",
-        lines=["restarted when src/ changes"],
+        lines=[
+            "restarted when src/ changes",
+            *(f"{f}: S3 as its own IAM user" for f in _own_users(model, functions)),
+        ],
         mono=functions,
     )
     lines += cluster(
@@ -93,10 +97,9 @@ def local_stack_dot(template: dict[str, Any], config: StackConfig | None = None)
     lines += [
         "  { rank=same; you }",
         "  { rank=same; site gateway identity dax pollers }",
-        "  { rank=same; workers }",
-        "  { rank=same; emulator user_files }",
+        "  { rank=same; workers emulator user_files }",
     ]
-    lines += _edges(config, model, functions, resources)
+    lines += _edges(functions, resources)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -178,10 +181,10 @@ def _servers(config: StackConfig, model: Model) -> list[str]:
 
 def _emulators(config: StackConfig, model: Model) -> list[str]:
     services = []
-    for types, name in _SERVICES:
-        ids = [lid for lid in model.of_type(*types) if lid != USER_FILES_BUCKET]
-        if ids:
-            services.append(f"{name}: {len(ids)}")
+    for types, name, unit in _SERVICES:
+        count = len([lid for lid in model.of_type(*types) if lid != USER_FILES_BUCKET])
+        if count:
+            services.append(f"{name}: {count} {unit}{'s' if count > 1 else ''}")
     main = html_label(
         f"AWS emulator :{config.emulator_port}",
         caption="its recording, replayed on start,",
@@ -202,35 +205,26 @@ def _emulators(config: StackConfig, model: Model) -> list[str]:
     ]
 
 
-def _edges(
-    config: StackConfig, model: Model, functions: list[str], resources: dict[str, dict[str, Any]]
-) -> list[str]:
+def _edges(functions: list[str], resources: dict[str, dict[str, Any]]) -> list[str]:
     reads_dax = [f for f in functions if "DAX_ENDPOINT" in _environment(resources[f])]
-    own_user = sorted(
-        {
-            ln.source
-            for ln in model.links
-            if ln.kind == "access" and ln.target == USER_FILES_BUCKET and ln.source in functions
-        }
-    )
-    edges = [
-        ("you", "site", f"{config.scheme}://127.0.0.1:{config.site_port}/"),
-        ("you", "gateway", "the API (phone app)"),
-        ("you", "identity", "credentials"),
-        ("you", "emulator", "sign-in (user pool)"),
-        ("you", "user_files", "own folder (S3)"),
-        ("site", "gateway", "/api/*"),
-        ("site", "emulator", "buckets"),
-        ("gateway", "workers", "invoke: proxy event"),
-        ("gateway", "emulator", "user pool keys (JWKS)"),
-        ("pollers", "workers", "invoke: event"),
-        ("pollers", "emulator", "streams, queues"),
-        ("pollers", "user_files", "notification queue"),
-        ("identity", "user_files", "AssumeRole"),
-        ("dax", "emulator", "misses, writes"),
-        ("workers", "emulator", "AWS SDK calls"),
-        ("workers", "dax", f"reads ({', '.join(reads_dax)})"),
-        ("workers", "user_files", f"S3 as its IAM user ({', '.join(own_user)})"),
+    edges = [  # tail, head, label, drawn from the head's side (arrow at the tail)
+        ("you", "site", "", False),
+        ("you", "gateway", "", False),
+        ("you", "identity", "", False),
+        ("you", "emulator", "sign-in (user pool)", False),
+        ("you", "user_files", "own folder (S3)", False),
+        ("site", "gateway", "/api/*", False),
+        ("site", "emulator", "site and photos buckets", False),
+        ("gateway", "workers", "invoke: proxy event", False),
+        ("gateway", "emulator", "user pool keys", False),
+        ("pollers", "workers", "invoke: event", False),
+        ("pollers", "emulator", "streams, queues", False),
+        ("pollers", "user_files", "its notification queue", False),
+        ("identity", "user_files", "AssumeRole", False),
+        ("dax", "emulator", "misses, writes", False),
+        ("workers", "emulator", "AWS SDK calls", False),
+        ("dax", "workers", f"reads of {', '.join(reads_dax)}", True),
+        ("workers", "user_files", "", False),  # which ones: written in the workers' node
     ]
     colours = {
         "emulator": _BLUE[1],
@@ -238,14 +232,35 @@ def _edges(
         "workers": _ORANGE[1],
         "dax": _BLUE[1],
     }
-    return [
-        f"  {quote(a)} -> {quote(b)} "
-        + attributes(
-            xlabel=label, color=colours.get(b, "#455a64"), fontcolor=colours.get(b, "#37474f")
+    lines = []
+    for tail, head, label, back in edges:
+        colour = colours.get(tail if back else head, "#455a64")
+        # A rank for the labels between the columns; edges from `you` leave theirs unplaced.
+        across = tail in _SERVERS and head not in _SERVERS
+        place = "label" if across else "xlabel"
+        span = "2" if across else "1"
+        style = attributes(
+            **{place: label},
+            color=colour,
+            fontcolor=colour,
+            minlen=span,
+            dir="back" if back else "forward",
         )
-        + ";"
-        for a, b, label in edges
-    ]
+        lines.append(f"  {quote(tail)} -> {quote(head)} {style};")
+    return lines
+
+
+def _own_users(model: Model, functions: list[str]) -> list[str]:
+    """Functions whose policies reach the user-files bucket: each signs as its own IAM user."""
+    return sorted(
+        {
+            link.source
+            for link in model.links
+            if link.kind == "access"
+            and link.target == USER_FILES_BUCKET
+            and link.source in functions
+        }
+    )
 
 
 def _environment(resource: dict[str, Any]) -> dict[str, Any]:
