@@ -109,7 +109,7 @@ def architecture_dot(template: dict[str, Any]) -> str:
             + attributes(label=label, fillcolor="#eceff1", color="#455a64")
             + ";"
         )
-    lines = header("architecture", f"{_stack_title(template)}: generated from template.yaml")
+    lines = header("architecture", f"{_stack_title(template)}: generated from template.yaml", 0.5)
     for name, label, colour in CLUSTERS:
         if members[name]:
             lines += cluster(name, label, colour, members[name])
