@@ -66,3 +66,11 @@ def access_label(actions: list[str]) -> str:
     if read or write:
         words.insert(0, "read/write" if read and write else "read" if read else "write")
     return ", ".join(dict.fromkeys(words))
+
+
+def joined(labels: list[str]) -> list[str]:
+    """`read` and `write` from two statements make one `read/write`."""
+    words = list(dict.fromkeys(w for label in labels for w in label.split(", ") if w))
+    if "read/write" in words or ("read" in words and "write" in words):
+        words = ["read/write"] + [w for w in words if w not in ("read", "write", "read/write")]
+    return words

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from tools.diagrams.access import joined
 from tools.diagrams.dot import attributes, cluster, header, html_label, quote, row, table
 from tools.diagrams.template_model import Model, Route, read_template
 
@@ -27,31 +28,41 @@ class Kind:
     line: str
 
 
-_FUNCTION = ("functions", "#fff3e0", "#e65100")
-_TABLE = ("data", "#e3f2fd", "#1565c0")
-_BUCKET = ("data", "#e8f5e9", "#2e7d32")
-_KEYS = ("data", "#eceff1", "#455a64")
-_QUEUE = ("messaging", "#fce4ec", "#ad1457")
-_MAIL = ("messaging", "#fff8e1", "#ff8f00")
-_IDENTITY = ("identity", "#ffebee", "#c62828")
-_EDGE = ("edge", "#f3e5f5", "#6a1b9a")
-KINDS = {
-    "AWS::Serverless::Function": Kind(_FUNCTION[0], "", *_FUNCTION[1:]),
-    "AWS::Lambda::Function": Kind(_FUNCTION[0], "", *_FUNCTION[1:]),
-    "AWS::DynamoDB::Table": Kind(_TABLE[0], "DynamoDB table", *_TABLE[1:]),
-    "AWS::DynamoDB::GlobalTable": Kind(_TABLE[0], "DynamoDB global table", *_TABLE[1:]),
-    "AWS::DAX::Cluster": Kind(_TABLE[0], "DAX read cache", *_TABLE[1:]),
-    "AWS::S3::Bucket": Kind(_BUCKET[0], "S3 bucket", *_BUCKET[1:]),
-    "AWS::SecretsManager::Secret": Kind(_KEYS[0], "Secrets Manager key ring", *_KEYS[1:]),
-    "AWS::SQS::Queue": Kind(_QUEUE[0], "SQS queue", *_QUEUE[1:]),
-    "AWS::SNS::Topic": Kind(_QUEUE[0], "SNS topic", *_QUEUE[1:]),
-    "AWS::SES::ConfigurationSet": Kind(_MAIL[0], "SES configuration set", *_MAIL[1:]),
-    "AWS::SES::EmailIdentity": Kind(_MAIL[0], "SES sender identity", *_MAIL[1:]),
-    "AWS::Serverless::Api": Kind("api", "API Gateway REST API", "#ede7f6", "#4527a0"),
-    "AWS::CloudFront::Distribution": Kind(_EDGE[0], "CloudFront distribution", *_EDGE[1:]),
-    "AWS::CloudFormation::Stack": Kind(_EDGE[0], "nested stack", "#f5f5f5", "#616161"),
-    "AWS::Cognito::UserPool": Kind(_IDENTITY[0], "Cognito user pool", *_IDENTITY[1:]),
-    "AWS::Cognito::IdentityPool": Kind(_IDENTITY[0], "Cognito identity pool", *_IDENTITY[1:]),
+_PALETTES = {  # a look: its cluster, fill and line colours
+    "function": ("functions", "#fff3e0", "#e65100"),
+    "table": ("data", "#e3f2fd", "#1565c0"),
+    "bucket": ("data", "#e8f5e9", "#2e7d32"),
+    "keys": ("data", "#eceff1", "#455a64"),
+    "queue": ("messaging", "#fce4ec", "#ad1457"),
+    "mail": ("messaging", "#fff8e1", "#ff8f00"),
+    "api": ("api", "#ede7f6", "#4527a0"),
+    "edge": ("edge", "#f3e5f5", "#6a1b9a"),
+    "stack": ("edge", "#f5f5f5", "#616161"),
+    "identity": ("identity", "#ffebee", "#c62828"),
+}
+
+
+def _kind(palette: str, caption: str) -> Kind:
+    return Kind(_PALETTES[palette][0], caption, *_PALETTES[palette][1:])
+
+
+KINDS = {  # the resource types drawn (others are folded into these, or left out)
+    "AWS::Serverless::Function": _kind("function", ""),
+    "AWS::Lambda::Function": _kind("function", ""),
+    "AWS::DynamoDB::Table": _kind("table", "DynamoDB table"),
+    "AWS::DynamoDB::GlobalTable": _kind("table", "DynamoDB global table"),
+    "AWS::DAX::Cluster": _kind("table", "DAX read cache"),
+    "AWS::S3::Bucket": _kind("bucket", "S3 bucket"),
+    "AWS::SecretsManager::Secret": _kind("keys", "Secrets Manager key ring"),
+    "AWS::SQS::Queue": _kind("queue", "SQS queue"),
+    "AWS::SNS::Topic": _kind("queue", "SNS topic"),
+    "AWS::SES::ConfigurationSet": _kind("mail", "SES configuration set"),
+    "AWS::SES::EmailIdentity": _kind("mail", "SES sender identity"),
+    "AWS::Serverless::Api": _kind("api", "API Gateway REST API"),
+    "AWS::CloudFront::Distribution": _kind("edge", "CloudFront distribution"),
+    "AWS::CloudFormation::Stack": _kind("stack", "nested stack"),
+    "AWS::Cognito::UserPool": _kind("identity", "Cognito user pool"),
+    "AWS::Cognito::IdentityPool": _kind("identity", "Cognito identity pool"),
 }
 CLUSTERS = (
     ("edge", "Edge", "#ce93d8"),
@@ -70,9 +81,8 @@ _STYLE = {  # edge kind -> colour, line style, pen width
     "origin": ("#6a1b9a", "solid", "1.4"),
     "auth": ("#78909c", "dashed", "1.1"),
 }
-_BACKWARDS = ("functions", "data", "messaging")  # event sources there are drawn from the function
 _NONE = Kind("", "", "", "")
-_RIGHT = ("data", "messaging")
+_RIGHT = COLUMNS[2]  # what the functions use
 _KEY = [  # legend rows: colour, what it means
     ("#4527a0", "API invokes (routes in the function)"),
     ("#ef6c00", "event source (stream, S3, SNS, rotation)"),
@@ -131,22 +141,16 @@ def _drawing_order(model: Model, resources: dict[str, dict[str, Any]]) -> list[s
     types = list(KINDS)
     service = {lid: str(r.get("Metadata", {}).get("Service", "~")) for lid, r in resources.items()}
     used = sorted(
-        (
-            lid
-            for lid in model.types
-            if KINDS.get(model.types[lid], _NONE).cluster in _BACKWARDS[1:]
-        ),
+        (lid for lid in model.types if _cluster(model, lid) in _RIGHT),
         key=lambda lid: (
-            _BACKWARDS.index(KINDS[model.types[lid]].cluster),
+            _RIGHT.index(_cluster(model, lid)),
             types.index(model.types[lid]),
             service[lid],
             lid,
         ),
     )
     place = {lid: index for index, lid in enumerate(used)}
-    functions = [
-        lid for lid in model.types if KINDS.get(model.types[lid], _NONE).cluster == "functions"
-    ]
+    functions = [lid for lid in model.types if _cluster(model, lid) == "functions"]
     reach: dict[str, list[int]] = defaultdict(list)
     for link in model.links:
         for function, other in ((link.source, link.target), (link.target, link.source)):
@@ -260,12 +264,12 @@ def _edges(model: Model, column_of: dict[str, int]) -> list[str]:
             or (kind == "access" and (target, source, "event") in merged)
         ):
             continue
-        words = _joined(labels)
+        words = joined(labels)
         back = kind == "event" and column_of[source] > column_of[target]
         tail, head = (target, source) if back else (source, target)
         both = back and (tail, head, "access") in merged
         if both:
-            words += _joined(merged[(tail, head, "access")])
+            words += joined(merged[(tail, head, "access")])
         # Two ranks between the functions and what they use: room for the labels.
         span = "2" if column_of[tail] == 1 and column_of[head] == 2 else "1"
         direction = "both" if both else "back" if back else "forward"
@@ -275,14 +279,6 @@ def _edges(model: Model, column_of: dict[str, int]) -> list[str]:
             style = style[:-1] + ', style="dashed"]'  # only with the template condition
         lines.append(f"  {quote(tail)} -> {quote(head)} {style};")
     return lines
-
-
-def _joined(labels: list[str]) -> list[str]:
-    """`read` and `write` from two statements make one `read/write`."""
-    words = list(dict.fromkeys(w for label in labels for w in label.split(", ") if w))
-    if "read/write" in words or ("read" in words and "write" in words):
-        words = ["read/write"] + [w for w in words if w not in ("read", "write", "read/write")]
-    return words
 
 
 def _edge_style(kind: str, label: str, direction: str, span: str, shown: bool) -> str:
