@@ -87,7 +87,10 @@ def _rotate_keys(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m app.devstack")
-    parser.add_argument("--state-dir", default=str(REPO_ROOT / ".devstack"))
+    # DEVSTACK_DIR: a second stack's state beside the first (the docs' test runs one this way).
+    parser.add_argument(
+        "--state-dir", default=os.environ.get("DEVSTACK_DIR") or str(REPO_ROOT / ".devstack")
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the whole system locally")
     run.add_argument("--port", type=int, default=int(os.environ.get("API_PORT", "3000")))
