@@ -194,4 +194,4 @@ deploy: stage-config build  ## deploy a stage from samconfig.toml: make deploy S
 	@PATH="$(SAM_PATH)" $(SAM) deploy --config-file samconfig.toml --config-env "$(STAGE)"
 
 clean:  ## remove build output and tool environments (not local data)
-	rm -rf .aws-sam .tools .venv web/dist web/node_modules
+	rm -rf .aws-sam .tools .venv web/dist web/node_modules tools/diagrams/node_modules
