@@ -141,7 +141,7 @@ def test_an_event_invocation_that_failed_some_records_or_all_says_so() -> None:
         ),
         (
             {"Records": [{"EventSource": "aws:sns", "Sns": {"TopicArn": "arn:topic"}}]},
-            "SNS MailTopic",
+            "SNS MailTopic, 1 message",
         ),
         (
             {"SecretId": "arn:secret", "ClientRequestToken": "t", "Step": "createSecret"},
@@ -208,7 +208,8 @@ def test_colour_only_when_asked_and_never_in_the_lines_kept() -> None:
 def test_a_metric_line_names_the_metric_then_the_function() -> None:
     line = metric_line("TodosFunction", "metric Blog/TodosCreated +1 Count (service=blog)", NOON)
     assert line.split() == [
-        "12:00:01", "metric", "Blog/TodosCreated", "+1", "Count", "TodosFunction", "(service=blog)",
+        "12:00:01", "metric", "Blog/TodosCreated", "+1", "Count", "from", "TodosFunction",
+        "(service=blog)",
     ]  # fmt: skip
 
 

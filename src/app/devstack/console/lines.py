@@ -107,8 +107,8 @@ def event_line(invocation: Invocation, trigger: str, now: float | None = None) -
 def metric_line(function: str, text: str, now: float | None = None) -> str:
     """A business metric a function logged (`metric Namespace/Name +1 Count (dimensions)`)."""
     what, _, dimensions = text.removeprefix("metric ").partition(" (")
-    who = f"{function} ({dimensions}" if dimensions else function
-    return row(now, "metric", what, "", None, who)
+    where = f" ({dimensions}" if dimensions else ""
+    return f"{clock(now)}  metric {what} from {function}{where}"
 
 
 def reload_line(text: str, now: float | None = None) -> str:

@@ -96,7 +96,8 @@ def resources_step(
         f"created {count} resources from {template.name} in {seconds(started)}: "
         f"{resources_summary(provisioned)}"
     )
-    aws_only = f" (and the {len(provisioned.skipped)} only on AWS)" if provisioned.skipped else ""
+    skipped = len(provisioned.skipped)
+    aws_only = f" (and the {skipped} that exist only on AWS)" if skipped else ""
     console.detail(f"names and ids in {shown_path(listing)}{aws_only}")
     console.name_resources(
         {lid: physical for lid, (t, physical) in created(provisioned).items() if kind(t) in NAMED}
@@ -112,8 +113,8 @@ def functions_summary(functions: LocalLambda, build: Path | None) -> str:
     if build is None:
         text = f"{plural(len(source), 'function')} run {where}"
     elif not built:
-        why = "older than the source" if build.is_dir() else "none: `make build`"
-        text = f"{plural(len(source), 'function')} run {where} (sam build output: {why})"
+        why = "is older" if build.is_dir() else "not found: `make build` makes it"
+        text = f"{plural(len(source), 'function')} run {where} (sam build output {why})"
     else:
         text = f"{plural(len(built), 'function')} run from {shown_path(build)}"
         if source:

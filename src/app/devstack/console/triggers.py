@@ -56,9 +56,8 @@ def _records(records: list[dict[str, Any]], names: Mapping[str, str]) -> str:
         more = f" and {_plural(count - 1, 'more')}" if count > 1 else ""
         return f"S3 {first.get('eventName')} {bucket}/{key}{more}"
     if source == "aws:sns":
-        sns = first.get("Sns", {})
-        subject = f": {sns['Subject']}" if sns.get("Subject") else ""
-        return f"SNS {_name(str(sns.get('TopicArn', '')), names)}{subject}"
+        topic = _name(str(first.get("Sns", {}).get("TopicArn", "")), names)
+        return f"SNS {topic}, {_plural(count, 'message')}"
     if source == "aws:sqs":
         queue = str(first.get("eventSourceARN", "")).rpartition(":")[2]
         return f"SQS {_name(queue, names)}, {_plural(count, 'message')}"
