@@ -11,7 +11,13 @@ import pytest
 
 from app.devstack.console import Console
 from app.devstack.console.lines import event_line, metric_line, request_line
-from app.devstack.console.startup import kind, outputs_table, plural, resources_summary
+from app.devstack.console.startup import (
+    kind,
+    outputs_table,
+    plural,
+    resources_summary,
+    write_resources,
+)
 from app.devstack.console.triggers import describe, is_api_request
 from app.devstack.functions.pool import Invocation
 from app.devstack.gateway.served import Reply, Served
@@ -239,3 +245,27 @@ def test_the_outputs_table_aligns_to_the_longest_key_and_says_what_is_empty() ->
     assert "  blog           http://site/" in lines
     assert any(line.startswith("  sign in") and "make user EMAIL=" in line for line in lines)
     assert lines[-1] == "Ctrl-C stops everything."
+
+
+def test_every_resource_created_is_listed_with_its_id_and_the_rest_named_as_aws_only(
+    tmp_path: Path,
+) -> None:
+    template = {
+        "Resources": {
+            "Photos": {"Type": "AWS::S3::Bucket"},
+            "Posts": {"Type": "AWS::DynamoDB::Table"},
+            "Firewall": {"Type": "AWS::WAFv2::WebACL"},
+        }
+    }
+    provisioned = Provisioned(
+        parameters={}, template=template, skipped=["Firewall (AWS::WAFv2::WebACL)"]
+    )
+    provisioned.refs.update({"Photos": "blog-photos", "Posts": "blog-posts"})
+    write_resources(tmp_path / "resources.txt", provisioned)
+    assert (tmp_path / "resources.txt").read_text().splitlines() == [
+        "AWS::DynamoDB::Table Posts  -> blog-posts",
+        "AWS::S3::Bucket Photos      -> blog-photos",
+        "",
+        "Only on AWS (not emulated locally):",
+        "Firewall (AWS::WAFv2::WebACL)",
+    ]

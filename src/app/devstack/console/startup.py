@@ -72,7 +72,9 @@ def created(provisioned: Provisioned) -> dict[str, tuple[str, str]]:
 
 def write_resources(path: Path, provisioned: Provisioned) -> None:
     """Every resource created, `Type LogicalId -> physical id`, then what exists only on AWS."""
-    lines = [f"{t} {lid} -> {physical}" for lid, (t, physical) in created(provisioned).items()]
+    rows = sorted((t, lid, physical) for lid, (t, physical) in created(provisioned).items())
+    width = max((len(f"{t} {lid}") for t, lid, _ in rows), default=0)
+    lines = [f"{f'{t} {lid}':<{width}}  -> {physical}" for t, lid, physical in rows]
     if provisioned.skipped:
         lines += ["", "Only on AWS (not emulated locally):", *provisioned.skipped]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
