@@ -6,11 +6,13 @@
 // as app.js, unhashed, for pages that reference it by a fixed name. Code a page loads with
 // `await import(...)` becomes chunks/<name>-<hash>.js. Each page gets precache.json: every file of
 // the page (maps aside), for a service worker to cache the whole page for offline use.
+// Prints one line (pages, files, size); every file's size is in dist/build.json.
 // Usage: node build.mjs (the Makefile's `web` target type-checks first, then runs it).
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const src = join(root, "src");
@@ -78,9 +80,15 @@ for (const page of pages) {
   );
 }
 writeFileSync(join(dist, "build.json"), JSON.stringify(report, null, 2) + "\n");
-for (const [page, files] of Object.entries(report)) {
-  for (const [file, bytes] of Object.entries(files)) console.log(`web: ${page}: ${file} ${bytes} B`);
-}
+// One line for a person; every file's size is in dist/build.json (what the size budgets check).
+const built = Object.values(report).flatMap((files) => Object.entries(files));
+const bytes = built.reduce((sum, [, size]) => sum + size, 0);
+const gzipped = built.reduce((sum, [file]) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+console.log(
+  `web: built ${pages.length} pages (${Object.keys(report).join(", ")}) into web/dist: ` +
+    `${built.length} files, ${kb(bytes)}, ${kb(gzipped)} gzipped`,
+);
 
 function listFiles(folder) {
   return readdirSync(folder, { withFileTypes: true, recursive: true })

@@ -18,11 +18,12 @@ pytestmark = pytest.mark.integration
 
 def shown(local_aws: LocalAws, function: str, metric: str, before: int) -> list[str]:
     """Console lines of `function` showing `metric`, after the first `before` lines."""
-    prefix = f"metric {NAMESPACE}/{metric} +1 Count (service="
+    # `12:00:01  metric ServerlessReference/TodosCreated +1 Count from TodosFunction (service=...)`
+    said = ["metric", f"{NAMESPACE}/{metric}", "+1", "Count", "from", function]
     return [
         line
         for line in local_aws.stack.console.lines[before:]
-        if line.startswith(function) and line.split(None, 1)[1].startswith(prefix)
+        if line.split()[1:7] == said and line.split()[7].startswith("(service=")
     ]
 
 

@@ -90,18 +90,22 @@ def test_first_request_is_a_cold_start_and_the_next_ones_are_warm(mini: Mini) ->
     second = mini.http.get("/echo/two").json()
     assert first["pid"] == second["pid"]  # the same environment, reused
     assert (pool.cold_starts, pool.invocations) == (1, 2)
-    reports = [line for line in mini.console.lines if line.startswith("EchoFunction")]
-    assert "Init Duration:" in reports[0]
-    assert "Init Duration:" not in reports[1]
-    assert "Memory Size: 256 MB" in reports[0]
+    # One console line per request, naming the function and, the first time, its cold start.
+    first_line, second_line = [line for line in mini.console.lines if "/echo/" in line]
+    assert first_line.split()[1:4] == ["GET", "/v1/echo/one", "200"]
+    assert "EchoFunction, cold start " in first_line
+    assert second_line.split()[1:4] == ["GET", "/v1/echo/two", "200"]
+    assert second_line.endswith("  EchoFunction")
     # Its own template environment (the function's variable over Globals'), its own limits.
     assert first["marker"] == "echo"
     assert first["memory"] == 256
     assert 0 < first["remaining_ms"] <= 5000
     assert first["path"] == "/echo/one"
-    log = mini.log("EchoFunction")
+    log = mini.log("EchoFunction")  # Lambda's own lines, as in CloudWatch
     assert log.count("START RequestId:") == 2
     assert log.count("REPORT RequestId:") == 2
+    assert log.count("Init Duration:") == 1
+    assert "Memory Size: 256 MB" in log
 
 
 def test_concurrent_requests_get_environments_of_their_own(mini: Mini) -> None:
@@ -124,6 +128,9 @@ def test_a_crash_is_a_502_and_the_function_comes_back(mini: Mini) -> None:
     assert "Runtime.ExitError" in mini.log("CrashFunction")
     assert mini.http.get("/echo/still-up").status_code == 200  # nothing else went down
     assert mini.http.get("/crash").status_code == 502  # a new environment, crashing again
+    told = [line for line in mini.console.lines if "/v1/crash " in line]
+    assert len(told) == 2
+    assert all(" 502 " in line and "CrashFunction" in line and "crashed: " in line for line in told)
 
 
 def test_a_function_that_passes_its_timeout_is_stopped_and_a_502(mini: Mini) -> None:
@@ -133,6 +140,10 @@ def test_a_function_that_passes_its_timeout_is_stopped_and_a_502(mini: Mini) -> 
     assert response.status_code == 502  # a Lambda timeout is a function error to API Gateway
     assert 0.9 < elapsed < 3.5  # its Timeout is 1 s
     assert "Status: timeout" in mini.log("SlowFunction")
+    told = mini.console.lines[-1]
+    assert " 502 " in told
+    assert "SlowFunction, " in told
+    assert told.endswith("timed out after 1 s (see its log)")
     assert mini.functions.pools["SlowFunction"].environments == 0  # discarded, as Lambda does
 
 

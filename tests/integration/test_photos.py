@@ -100,6 +100,13 @@ def test_upload_makes_upright_metadata_free_thumbnails_and_the_page_shows_them(
     photo_events.drain()
     state = photo_state(client, slug, ticket["photo"]["photoId"])
     assert state["status"] == "ready", state
+    # The console tells the invocation in one line: what triggered it, and which function ran.
+    key = ticket["upload"]["fields"]["key"]
+    (told,) = [line for line in local_aws.stack.console.lines if f"PhotosBucket/{key} " in line]
+    assert told.split()[1:3] == ["event", "S3"]
+    assert told.split()[3].startswith("ObjectCreated:")
+    assert " ok " in told
+    assert " ms  ThumbnailFunction" in told
     assert set(state["thumbnails"]) == {"256", "1024"}
     bucket = local_aws.outputs["PhotosBucketName"]
     for size, path in state["thumbnails"].items():

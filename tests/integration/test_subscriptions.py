@@ -249,6 +249,8 @@ def test_bounces_and_complaints_suppress_the_address_for_good(
     suppression.drain()
     item = stored(local_aws, address)
     assert item is not None
+    told = [line for line in local_aws.stack.console.lines if "MailSuppressionFunction" in line]
+    assert any(line.split()[1:4] == ["event", "SNS", "SubscriberMailEventsTopic,"] for line in told)
     assert (item["status"], item["reason"]) == ({"S": "suppressed"}, {"S": reason})
     link = link_in(mail_to(local_aws, address)[0])
     assert httpx.post(link).status_code == 400

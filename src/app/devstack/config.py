@@ -69,6 +69,11 @@ class StackConfig:
         return self.state_dir / "event-sources.json"
 
     @property
+    def resources_file(self) -> Path:
+        """Every resource created, with its physical name (what the console sums up)."""
+        return self.state_dir / "resources.txt"
+
+    @property
     def logs(self) -> Path:
         """Each function's log (its CloudWatch log group, locally)."""
         return self.state_dir / "logs"

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import os
+import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from app.devstack.config import StackConfig
-from app.devstack.console import Console
+from app.devstack.console import Console, seconds
+from app.devstack.console.startup import outputs_table, plural
 from app.devstack.edge.demo_posts import seed_demo_posts
 from app.devstack.functions.reload import SourceWatcher
 from app.devstack.secretsmanager.rotation import rotation_targets
 from app.devstack.serving import local_server, serve_together
-from app.devstack.stack import LocalStack, write_outputs
+from app.devstack.stack import LocalStack
 from app.devstack.tls import ensure_certificate
 from app.site.pages import STATIC
 
 
 def run(config: StackConfig) -> int:
     """Run until Ctrl-C or SIGTERM; returns the exit code."""
+    started = time.monotonic()
     console = Console()
+    console.hold()  # requests and invocations of the start itself: summed up by its steps
     # `kill` (SIGTERM) cleans up like Ctrl-C: the emulators and workers run in their own sessions.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     tls = None
@@ -43,16 +47,21 @@ def run(config: StackConfig) -> int:
         def finish_start() -> None:
             # Through the served gateway: demo posts as an author publishes them, then their
             # pages rendered from the stream before anyone is told the site is ready.
+            step = time.monotonic()
             verify: str | bool = str(tls[0]) if tls else True
-            if seed_demo_posts(config.api_url, stack.outputs, verify):
-                console.progress("published the demo posts; rendering their pages")
+            published = seed_demo_posts(config.api_url, stack.outputs, verify)
             for pumps in stack.stream_pumps.values():
                 for pump in pumps:
                     pump.drain(timeout=120)
+            if published:
+                console.progress(
+                    f"published {published} demo posts and rendered the site in {seconds(step)} "
+                    f"({_held(console)})"
+                )
             stack.start_polling()
             if watcher is not None:
                 watcher.start()
-            _announce(config, stack)
+            _announce(config, stack, started)
 
         # Called from the servers' event loop: the first render runs beside it, not in it.
         ready = threading.Thread(target=finish_start, name="first-render", daemon=True).start
@@ -65,6 +74,11 @@ def run(config: StackConfig) -> int:
         print("local stack stopped", flush=True)
 
 
+def _held(console: Console) -> str:
+    counts = [plural(count, what) for what, count in sorted(console.held.items())]
+    return ", ".join(counts) or "nothing invoked"
+
+
 def _reload(stack: LocalStack, changed: set[Path]) -> None:
     """Hot reload: restart the workers that ran the changed code; re-upload changed assets."""
     source = stack.config.project / "src"
@@ -72,25 +86,35 @@ def _reload(stack: LocalStack, changed: set[Path]) -> None:
     retired = stack.functions.source_changed(changed)
     if retired:
         restarted = ", ".join(f"{name} ({count})" for name, count in sorted(retired.items()))
-        stack.console.line(f"{'HotReload':<22} {names} changed: restarting {restarted}")
+        stack.console.reload(f"{names} changed: restarting {restarted}")
     if any(path.is_relative_to(STATIC) for path in changed):
         stack.site_assets.put_assets(STATIC)
-        stack.console.line(f"{'HotReload':<22} {names} changed: site assets uploaded again")
+        stack.console.reload(f"{names} changed: site assets uploaded again")
     devstack = source / "app" / "devstack"
     if any(path.is_relative_to(devstack) for path in changed):
-        stack.console.line(f"{'HotReload':<22} {names} is the local stack's own code: restart it")
+        stack.console.reload(f"{names} is the local stack's own code: restart it")
 
 
-def _announce(config: StackConfig, stack: LocalStack) -> None:
-    write_outputs(config.outputs_file, stack.outputs)
+def write_outputs(path: Path, outputs: dict[str, str]) -> None:
+    """Publish the outputs where clients (and newcomer-check) read them."""
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    temporary.replace(path)
+
+
+def _announce(config: StackConfig, stack: LocalStack, started: float) -> None:
     write_outputs(config.state_dir / "rotations.json", rotation_targets(stack.provisioned))
-    lines = [f"\nLocal stack is ready. Outputs (also in {config.outputs_file}):"]
-    lines += [f"  {key:<24} {value}" for key, value in sorted(stack.outputs.items())]
-    lines += [
-        f"\n  blog: {config.site_url}    docs: {config.api_url}docs",
-        f"  function logs: {config.logs}{os.sep}",
-        "  sign in: make user EMAIL=you@example.com [AUTHOR=1]",
-        "  Ctrl-C stops everything.\n",
-    ]
-    for line in lines:
-        stack.console.line(line)
+    links = {
+        "blog": config.site_url,
+        "phone app": f"{config.site_url}app/",
+        "authoring": f"{config.site_url}write/",
+        "API docs": f"{config.api_url}docs",
+    }
+    console = stack.console
+    console.line("")
+    console.line(f"Local stack is ready in {seconds(started)}.", "step")
+    for line in outputs_table(stack.outputs, config.outputs_file, links, config.logs):
+        console.line(line)
+    console.line("")
+    console.hold(False)
+    write_outputs(config.outputs_file, stack.outputs)  # last: clients wait for it

@@ -3,7 +3,6 @@ the site origin and the event sources, as `make run` runs them and the tests sta
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -18,7 +17,8 @@ from app.devstack.cloudwatch.emf import EmfTail
 from app.devstack.cognito.identity_pools import IdentityServiceConfig, LocalIdentityService
 from app.devstack.cognito.tokens import CognitoTokenVerifier
 from app.devstack.config import StackConfig
-from app.devstack.console import Console
+from app.devstack.console import Console, seconds
+from app.devstack.console.startup import functions_summary, resources_step
 from app.devstack.dax.endpoint import LocalDax
 from app.devstack.dynamodb.ttl import TtlReaper
 from app.devstack.edge.errors import error_responses
@@ -102,7 +102,6 @@ class LocalStack:
         config.state_dir.mkdir(parents=True, exist_ok=True)
         replay = config.persist and config.recording.exists() and config.recording.stat().st_size
         started = time.monotonic()
-        progress(f"starting the AWS emulator on {self.emulator.url}")
         self.emulator.start()
         try:
             self._provision(bool(replay), started)
@@ -115,8 +114,7 @@ class LocalStack:
                 report=self.console.invocation,
                 max_environments=config.max_environments,
             )
-            for name, pool in sorted(self.functions.pools.items()):
-                progress(f"  {name}: {pool.spec.handler} from {pool.code.describe()}")
+            progress(functions_summary(self.functions, config.build))
             self.metrics = EmfTail(config.logs, self.console.metric).start()
             item_ttl, query_ttl = _dax_ttls(self.provisioned)
             self.dax = LocalDax(self.emulator.url, item_ttl=item_ttl, query_ttl=query_ttl)
@@ -124,7 +122,7 @@ class LocalStack:
             self.site_assets = S3SitePublisher(self.client("s3"), self.outputs["SiteBucketName"])
             self.site_assets.put_assets(STATIC)
             if not publish_web(self.site_assets, self.outputs, config.project / "web" / "dist"):
-                progress("  web/dist is missing: `make web` builds the phone app (/app/)")
+                self.console.detail("web/dist is missing: `make web` builds the pages (/app/)")
             self.site = site_app(
                 self.gateway,
                 config.stage,
@@ -144,15 +142,20 @@ class LocalStack:
 
     def _provision(self, replay: bool, started: float) -> None:
         config, progress = self.config, self.console.progress
-        progress(f"starting the IAM-enforcing emulator for user files on {self.user_files.url}")
         self.user_files.start()
+        progress(
+            f"started the emulators in {seconds(started)}: AWS on {self.emulator.url}, "
+            f"user files (IAM-enforcing) on {self.user_files.url}"
+        )
+        step = time.monotonic()
         if replay:
-            progress(f"restoring local data ({_count_lines(config.recording)} recorded requests)")
             self.emulator.post("/moto-api/recorder/replay-recording")
+            lines = _count_lines(config.recording)
+            progress(f"restored local data: replayed {lines} recorded requests in {seconds(step)}")
+            step = time.monotonic()
         else:
             self.emulator.post(f"/moto-api/seed?a={RANDOM_SEED}")
         admin = self.user_files.create_admin()
-        progress(f"creating resources from {config.template.name}")
         self.provisioned = Provisioner(
             load_template(config.template),
             self.emulator.url,
@@ -166,8 +169,9 @@ class LocalStack:
         ).provision(
             # The user-files bucket's CORS allows the site's origin, here the local one.
             {"Stage": config.stage, "SiteOrigin": config.site_url.rstrip("/"), **config.parameters},
-            progress=lambda m: progress("  " + m),
+            progress=lambda _resource: None,
         )
+        resources_step(self.console, self.provisioned, config.template, config.resources_file, step)
         self.user_files.grant_functions(self.provisioned, {USER_FILES_BUCKET})
         self.user_files.enforce()  # from here on it checks every request against IAM
         if replay:
@@ -188,7 +192,6 @@ class LocalStack:
             "CognitoIdentityEndpoint": config.identity_url,
             "UserFilesS3Endpoint": self.user_files.url,
         }
-        progress(f"resources ready in {time.monotonic() - started:.1f} s")
 
     def jwks_url(self, pool_id: str) -> str:
         """Where the emulator publishes a user pool's signing keys."""
@@ -309,13 +312,6 @@ def _dax_ttls(provisioned: Provisioned) -> tuple[float, float]:
                 int(values["query-ttl-millis"]) / 1000,
             )
     return 300.0, 300.0  # DAX's defaults (5 minutes)
-
-
-def write_outputs(path: Path, outputs: dict[str, str]) -> None:
-    """Publish the outputs where clients (and newcomer-check) read them."""
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    temporary.replace(path)
 
 
 def _count_lines(path: Path) -> int:

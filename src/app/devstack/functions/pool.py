@@ -9,12 +9,12 @@ past the cap, a request waits for one to free up.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ INIT_TIMEOUT_SECONDS = 10
 DEFAULT_MAX_ENVIRONMENTS = 4
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Invocation:
     """The outcome of one invocation, with the numbers of Lambda's REPORT line."""
 
@@ -40,6 +40,7 @@ class Invocation:
     init_ms: float | None  # set on a cold start
     max_memory_mb: int
     memory_mb: int
+    event: Any = dataclasses.field(default=None, repr=False, compare=False)  # what it got
 
     @property
     def ok(self) -> bool:
@@ -110,6 +111,11 @@ class FunctionPool:
 
     def invoke(self, event: Any) -> Invocation:
         """Run one invocation in an idle environment, or a new one (a cold start)."""
+        invocation = dataclasses.replace(self._run(event), event=event)
+        self._report(invocation)
+        return invocation
+
+    def _run(self, event: Any) -> Invocation:
         worker, cold = self._acquire()
         request_id = str(uuid.uuid4())
         init_ms: float | None = None
@@ -187,7 +193,6 @@ class FunctionPool:
             self.cold_starts += init_ms is not None
         if invocation.status in ("timeout", "crash"):
             self._append_log(invocation)
-        self._report(invocation)
         return invocation
 
     def _append_log(self, invocation: Invocation) -> None:

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -31,23 +31,13 @@ from app.devstack.gateway.events import (
 from app.devstack.gateway.requests import event_size, forwarded, preflight, read_body
 from app.devstack.gateway.responses import render
 from app.devstack.gateway.routing import Router
+from app.devstack.gateway.served import Reply, Served
 from app.devstack.gateway.spec import ApiSpec, Route
 from app.devstack.gateway.throttling import Throttle
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's REST API payload quota
 MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload quota
 Invoke = Callable[[str, dict[str, Any]], Invocation]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the gateway sends back, and how it got it (for the console)."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    function: str | None = None
-    cached: bool = False
 
 
 class LocalApiGateway:
@@ -61,7 +51,7 @@ class LocalApiGateway:
         *,
         domain_name: str,
         scheme: str = "http",
-        log: Callable[[str], None] = lambda _line: None,
+        log: Callable[[Served], None] = lambda _served: None,
     ) -> None:
         """`domain_name`: the host (and port) clients reach the stage at, as execute-api's."""
         self.spec = spec
@@ -99,11 +89,7 @@ class LocalApiGateway:
         )
         await send({"type": "http.response.body", "body": reply.body})
         elapsed = (time.perf_counter() - started) * 1000
-        via = f" {reply.function}" if reply.function else ""
-        self._log(
-            f"{scope['method']} {raw_path} {reply.status} {elapsed:.1f} ms{via}"
-            + (" (stage cache)" if reply.cached else "")
-        )
+        self._log(Served(scope["method"], raw_path, elapsed, reply))
 
     def _error(
         self,
@@ -116,7 +102,7 @@ class LocalApiGateway:
         rendered = render(
             self.spec.gateway_responses, response_type, message, context, headers, status
         )
-        return Reply(rendered.status, rendered.headers, rendered.body)
+        return Reply(rendered.status, rendered.headers, rendered.body, refusal=response_type)
 
     async def _handle(
         self,
@@ -129,8 +115,8 @@ class LocalApiGateway:
         method = scope["method"]
         stage, _, rest = raw_path.lstrip("/").partition("/")
         if stage != self.spec.stage:  # no such stage: not even the API's gateway responses
-            forbidden = b'{"message":"Forbidden"}'
-            return Reply(403, [("Content-Type", "application/json")], forbidden)
+            json_type = [("Content-Type", "application/json")]
+            return Reply(403, json_type, b'{"message":"Forbidden"}', note="no such stage")
         path = "/" + rest
         context = {
             "requestId": request_id,
@@ -147,7 +133,7 @@ class LocalApiGateway:
         if match is None:
             cors = preflight(self.spec.cors) if method == "OPTIONS" else None
             if cors is not None:
-                return Reply(200, cors, b"{}")
+                return Reply(200, cors, b"{}", note="CORS preflight")
             return self._error(
                 "MISSING_AUTHENTICATION_TOKEN", "Missing Authentication Token", context, headers
             )
@@ -239,20 +225,24 @@ class LocalApiGateway:
         try:
             invocation = await asyncio.wait_for(asyncio.shield(future), route.timeout_ms / 1000)
         except TimeoutError:
-            return self._error(
+            timed_out = self._error(
                 "INTEGRATION_TIMEOUT", "Endpoint request timed out", context, headers
             )
+            return replace(timed_out, function=route.function)
+        failed = self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+        failed = replace(failed, function=route.function, invocation=invocation)
         if not invocation.ok:
-            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+            return failed
         accept = next((v for k, v in headers if k.lower() == "accept"), "")
         try:
             response = read_response(invocation.result, accept, self.spec.binary_media_types)
         except MalformedResponse as malformed:
-            self._log(f"{route.function}: malformed Lambda proxy response: {malformed}")
-            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
+            return replace(failed, note=f"malformed Lambda proxy response: {malformed}")
         if len(response.body) > MAX_INVOKE_PAYLOAD_BYTES:
-            return self._error("DEFAULT_5XX", "Internal server error", context, headers, 502)
-        return Reply(response.status, response.headers, response.body, route.function)
+            return replace(failed, note="response larger than Lambda's 6 MB payload quota")
+        return Reply(
+            response.status, response.headers, response.body, route.function, invocation=invocation
+        )
 
     def close(self) -> None:
         """Stop taking invocations."""
