@@ -175,7 +175,7 @@ deploy-updates: build  ## only the updates distribution for an existing origin: 
 		--parameter-overrides Stage=$(STAGE) OriginDomainName=$(ORIGIN)
 
 # A CLOUDFRONT web ACL can only be made in us-east-1: a stack elsewhere gets its site's web ACL (and
-# the site's 5xx alarm, CloudFront's metrics being there too) from this stack; README "WAF".
+# the site's 5xx alarm, CloudFront's metrics being there too) from this stack; docs/operating.md "WAF".
 deploy-site-waf: bootstrap $(SAM)  ## the site's web ACL in us-east-1: make deploy-site-waf STAGE=prod [DISTRIBUTION=id] [ALARM_EMAIL=a@b]
 	@$(SAM) deploy --template-file ops/web-acl.yaml --region us-east-1 \
 		--stack-name serverless-reference-$(STAGE)-site-waf --no-confirm-changeset --no-fail-on-empty-changeset \

@@ -3,7 +3,8 @@
 The distribution's cache behaviours and policies become an nginx configuration with
 `proxy_cache`, `slice` (ranges served from cached slices) and `proxy_cache_lock` (a flash crowd
 collapses into one origin fetch per slice). Local differences from CloudFront (one edge, no Origin
-Shield tier, plain HTTP on loopback, MaxTTL not enforced on origin-sent max-age) are in README.
+Shield tier, plain HTTP on loopback, MaxTTL not enforced on origin-sent max-age) are in
+docs/software-updates.md.
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def test_the_desk_is_accessible_and_fits_a_phone(stack: dict[str, str], page: Pa
 
 
 def test_docs_screenshot_of_the_desk(stack: dict[str, str], browser: Browser) -> None:
-    """The README's picture of the authoring page, on a laptop-sized screen."""
+    """The docs' picture of the authoring page, on a laptop-sized screen."""
     email, _ = user(stack, "authors")
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()

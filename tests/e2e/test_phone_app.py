@@ -3,7 +3,7 @@
 Sign-up, to-dos (offline too), the user's own files straight to S3 and another user's view of
 them, a 412 from another device, accessibility (axe-core), no sideways scrolling, and the
 JavaScript budget. Screenshots land in test-artifacts/screenshots/; with DOCS_SCREENSHOTS=1 the
-README's pictures in docs/ are refreshed too.
+the pictures in docs/ are refreshed too.
 """
 
 from __future__ import annotations

@@ -156,9 +156,9 @@ def test_every_alarm_pages_the_topic_with_a_parameter_threshold(template: dict[s
         assert alarm["TreatMissingData"] == "notBreaching", name
 
 
-def test_every_alarm_has_a_runbook_line_in_the_readme(template: dict[str, Any]) -> None:
-    readme = (TEMPLATE.parent / "README.md").read_text()
-    section = readme.split("## Operating it", 1)[1].split("\n## ", 1)[0]
+def test_every_alarm_has_a_runbook_line_in_the_operating_docs(template: dict[str, Any]) -> None:
+    page = (TEMPLATE.parent / "docs" / "operating.md").read_text()
+    section = page.split("### What pages you", 1)[1].split("\n### ", 1)[0]
     for name, alarm in alarms(template).items():
         suffix = alarm["AlarmName"]["Fn::Sub"].removeprefix("serverless-reference-${Stage}-")
         assert f"`{suffix}`" in section, f"{name}: no runbook line for `{suffix}`"

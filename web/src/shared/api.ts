@@ -23,7 +23,7 @@ export function ifMatch(etagOrVersion: string | number): { "if-match": string } 
 
 /**
  * A `fresh` value for the read after a write: the stage cache keys on it (a new value is a miss)
- * and the API ignores it, so the writer reads its own write at once (README, "Caching layers").
+ * and the API ignores it, so the writer reads its own write at once (docs/caching.md).
  */
 export function freshAfter(write: { headers: Headers } | string): string {
   const tag = typeof write === "string" ? write : write.headers.get("etag");

@@ -43,7 +43,7 @@ async function start(): Promise<void> {
   async function openPost(slug: string): Promise<void> {
     try {
       // A post opened for editing must be current: a new `fresh` value is a new key for the stage
-      // cache and a new URL for the browser's (README, "Caching layers").
+      // cache and a new URL for the browser's (docs/caching.md).
       const { data } = await api.getPost({ path: { slug }, query: { fresh: freshAfter(slug) } });
       if (!data) return;
       editor.edit(data as Schemas["PostOut"]);

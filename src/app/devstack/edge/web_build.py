@@ -24,7 +24,7 @@ def local_web_config(outputs: dict[str, str]) -> dict[str, object]:
         # moto 5.2 (cognitoidp/models.py, initiate_auth USER_SRP_AUTH and the PASSWORD_VERIFIER
         # challenge) answers SRP with a random SALT and SRP_B and only checks that a
         # PASSWORD_CLAIM_SIGNATURE is present: any password would pass. USER_PASSWORD_AUTH is
-        # checked, and the local app client allows it (README: "What the emulator does
+        # checked, and the local app client allows it (docs/local-stack.md: "What the emulator does
         # differently").
         "authFlow": "USER_PASSWORD_AUTH",
         # moto's confirm_sign_up ignores the code and the emulator sends no e-mail.

@@ -140,7 +140,7 @@ def build_api_spec(provisioned: Provisioned, api: str) -> ApiSpec:
     for name, config in auth.get("Authorizers", {}).items():
         arns = config.get("UserPoolArn")
         if arns is None:
-            continue  # a Lambda authorizer: not emulated (README says so)
+            continue  # a Lambda authorizer: not emulated (docs/local-stack.md says so)
         arns = arns if isinstance(arns, list) else [arns]
         header = config.get("Identity", {}).get("Header", "Authorization")
         authorizers[name] = CognitoAuthorizer(
