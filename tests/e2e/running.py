@@ -87,3 +87,15 @@ def sign_in(outputs: dict[str, str], email: str, password: str) -> str:
     )
     token: str = result["AuthenticationResult"]["IdToken"]
     return token
+
+
+def make_user(state: Path, email: str, *options: str) -> str:
+    """`make user EMAIL=... [AUTHOR=1]` against the stack whose state is `state`: an ID token."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.devstack", "--state-dir", str(state), "user", email, *options],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()

@@ -4,10 +4,7 @@ invocation, naming what triggered it; the functions' JSON logs stay in their fil
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,31 +13,14 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.e2e.running import local_stack
+from tests.e2e.running import local_stack, make_user
 
 pytestmark = pytest.mark.e2e
 
 
 def author_token(state: Path, email: str) -> str:
     """`make user EMAIL=... AUTHOR=1` against the running stack."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.devstack",
-            "--state-dir",
-            str(state),
-            "user",
-            email,
-            "--author",
-        ],
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout.strip()
+    return make_user(state, email, "--author")
 
 
 def wait_for_lines(log: Path, found: Callable[[list[str]], bool], seconds: float = 30) -> list[str]:

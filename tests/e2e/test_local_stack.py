@@ -6,10 +6,7 @@ its own state folder, then stops it with Ctrl-C (SIGINT) and starts it again ove
 
 from __future__ import annotations
 
-import os
 import ssl
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,7 @@ from botocore.exceptions import ClientError
 from app.devstack.provisioning.intrinsics import load_template
 from tests.clients import user_files
 from tests.conftest import REPO_ROOT
-from tests.e2e.running import local_stack, sign_in
+from tests.e2e.running import local_stack, make_user, sign_in
 
 pytestmark = pytest.mark.e2e
 # The template's Outputs, plus the local endpoints a client must use.
@@ -65,22 +62,7 @@ def test_whole_todo_flow_from_outputs_only_and_data_survives_a_restart(tmp_path:
             assert http.delete(f"todos/{second['id']}", headers=auth).status_code == 204
             listed = http.get("todos", headers=auth).json()
             assert [t["id"] for t in listed["items"]] == [todo["id"]]
-        user_token = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "app.devstack",
-                "--state-dir",
-                str(state),
-                "user",
-                "bo@example.com",
-            ],
-            env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")},
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout.strip()
+        user_token = make_user(state, "bo@example.com")
         with httpx.Client(base_url=api, timeout=10) as http:
             bo = {"Authorization": f"Bearer {user_token}"}
             assert http.get("todos", headers=bo).json() == {"items": [], "nextCursor": None}
