@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from app.devstack.console import Console
-from app.devstack.console.lines import event_line, metric_line, request_line
+from app.devstack.console.lines import event_line, metric_line, plural, request_line
 from app.devstack.console.startup import (
+    created,
     kind,
     outputs_table,
-    plural,
     resources_summary,
     write_resources,
 )
@@ -224,7 +224,7 @@ def test_resources_are_summed_up_by_kind_in_a_line() -> None:
     types += ["AWS::Logs::LogGroup"] * 3 + ["AWS::CloudWatch::Alarm"]
     template = {"Resources": {f"R{i}": {"Type": t} for i, t in enumerate(types)}}
     provisioned = Provisioned(parameters={}, template=template, skipped=["R7 (Alarm)"])
-    assert resources_summary(provisioned) == "3 tables, 1 bucket and 3 more"
+    assert resources_summary(created(provisioned)) == "3 tables, 1 bucket and 3 more"
     assert kind("AWS::Logs::LogGroup") == "log group"
     assert kind("AWS::Cognito::IdentityPoolRoleAttachment") == "identity pool role attachment"
     assert kind("AWS::SES::ConfigurationSet") == "configuration set"
@@ -261,7 +261,7 @@ def test_every_resource_created_is_listed_with_its_id_and_the_rest_named_as_aws_
         parameters={}, template=template, skipped=["Firewall (AWS::WAFv2::WebACL)"]
     )
     provisioned.refs.update({"Photos": "blog-photos", "Posts": "blog-posts"})
-    write_resources(tmp_path / "resources.txt", provisioned)
+    write_resources(tmp_path / "resources.txt", created(provisioned), provisioned.skipped)
     assert (tmp_path / "resources.txt").read_text().splitlines() == [
         "AWS::DynamoDB::Table Posts  -> blog-posts",
         "AWS::S3::Bucket Photos      -> blog-photos",

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from app.devstack.config import StackConfig
 from app.devstack.console import Console, seconds
-from app.devstack.console.startup import outputs_table, plural
+from app.devstack.console.lines import plural
+from app.devstack.console.startup import outputs_table
 from app.devstack.edge.demo_posts import seed_demo_posts
 from app.devstack.functions.reload import SourceWatcher
 from app.devstack.secretsmanager.rotation import rotation_targets

@@ -29,6 +29,15 @@ REFUSALS = {
 }
 
 
+def plural(count: int, noun: str) -> str:
+    """`3 tables`, `1 API`, `2 identity pool role attachments`."""
+    if count == 1:
+        return f"1 {noun}"
+    if noun.endswith("y") and not noun.endswith(("ay", "ey", "oy")):
+        return f"{count} {noun[:-1]}ies"
+    return f"{count} {noun}{'es' if noun.endswith(('s', 'sh', 'ch', 'x')) else 's'}"
+
+
 def clock(now: float | None = None) -> str:
     """The local time of day, to the second."""
     return time.strftime("%H:%M:%S", time.localtime(now))

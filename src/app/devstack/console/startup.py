@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.devstack.console import Console, seconds
+from app.devstack.console.lines import plural
 from app.devstack.functions.service import LocalLambda
 from app.devstack.provisioning.model import Provisioned
 
@@ -50,15 +51,6 @@ def kind(resource_type: str) -> str:
     return " ".join(word if word.isupper() else word.lower() for word in words)
 
 
-def plural(count: int, noun: str) -> str:
-    """`3 tables`, `1 API`, `2 identity pool role attachments`."""
-    if count == 1:
-        return f"1 {noun}"
-    if noun.endswith("y") and not noun.endswith(("ay", "ey", "oy")):
-        return f"{count} {noun[:-1]}ies"
-    return f"{count} {noun}{'es' if noun.endswith(('s', 'sh', 'ch', 'x')) else 's'}"
-
-
 def created(provisioned: Provisioned) -> dict[str, tuple[str, str]]:
     """Logical id -> (type, physical id) of every resource the provisioner created."""
     skipped = {entry.split(" ", 1)[0] for entry in provisioned.skipped}
@@ -70,19 +62,20 @@ def created(provisioned: Provisioned) -> dict[str, tuple[str, str]]:
     }
 
 
-def write_resources(path: Path, provisioned: Provisioned) -> None:
-    """Every resource created, `Type LogicalId -> physical id`, then what exists only on AWS."""
-    rows = sorted((t, lid, physical) for lid, (t, physical) in created(provisioned).items())
+def write_resources(path: Path, resources: dict[str, tuple[str, str]], skipped: list[str]) -> None:
+    """Every resource created (`created`), `Type LogicalId -> physical id`, then what exists
+    only on AWS."""
+    rows = sorted((t, lid, physical) for lid, (t, physical) in resources.items())
     width = max((len(f"{t} {lid}") for t, lid, _ in rows), default=0)
     lines = [f"{f'{t} {lid}':<{width}}  -> {physical}" for t, lid, physical in rows]
-    if provisioned.skipped:
-        lines += ["", "Only on AWS (not emulated locally):", *provisioned.skipped]
+    if skipped:
+        lines += ["", "Only on AWS (not emulated locally):", *skipped]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def resources_summary(provisioned: Provisioned) -> str:
-    """`5 tables, 4 buckets, 13 functions, ... and 27 more`."""
-    counts = Counter(kind(t) for t, _ in created(provisioned).values())
+def resources_summary(resources: dict[str, tuple[str, str]]) -> str:
+    """`5 tables, 4 buckets, 13 functions, ... and 27 more` of the resources `created`."""
+    counts = Counter(kind(t) for t, _ in resources.values())
     parts = [plural(counts.pop(noun), noun) for noun in SHOWN if noun in counts]
     rest = sum(counts.values())
     return ", ".join(parts) + (f" and {rest} more" if rest else "")
@@ -92,17 +85,17 @@ def resources_step(
     console: Console, provisioned: Provisioned, template: Path, listing: Path, started: float
 ) -> None:
     """The provisioning step in a line, its detail written to `listing`."""
-    write_resources(listing, provisioned)
-    count = len(created(provisioned))
+    resources = created(provisioned)
+    write_resources(listing, resources, provisioned.skipped)
     console.progress(
-        f"created {count} resources from {template.name} in {seconds(started)}: "
-        f"{resources_summary(provisioned)}"
+        f"created {len(resources)} resources from {template.name} in {seconds(started)}: "
+        f"{resources_summary(resources)}"
     )
     skipped = len(provisioned.skipped)
     aws_only = f" (and the {skipped} that exist only on AWS)" if skipped else ""
     console.detail(f"names and ids in {shown_path(listing)}{aws_only}")
     console.name_resources(
-        {lid: physical for lid, (t, physical) in created(provisioned).items() if kind(t) in NAMED}
+        {lid: physical for lid, (t, physical) in resources.items() if kind(t) in NAMED}
     )
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_plus
 
+from app.devstack.console.lines import plural
+
 KEY_WIDTH = 48  # an object key longer than this is shortened in the middle
 
 
@@ -48,28 +50,24 @@ def _records(records: list[dict[str, Any]], names: Mapping[str, str]) -> str:
     if source == "aws:dynamodb":
         arn = str(first.get("eventSourceARN", ""))
         table = arn.split("/")[1] if arn.count("/") >= 1 else arn
-        return f"DynamoDB stream {_name(table, names)}, {_plural(count, 'record')}"
+        return f"DynamoDB stream {_name(table, names)}, {plural(count, 'record')}"
     if source == "aws:s3":
         s3 = first.get("s3", {})
         bucket = _name(str(s3.get("bucket", {}).get("name", "")), names)
         key = _shorten(unquote_plus(str(s3.get("object", {}).get("key", ""))))
-        more = f" and {_plural(count - 1, 'more')}" if count > 1 else ""
+        more = f" and {count - 1} more" if count > 1 else ""
         return f"S3 {first.get('eventName')} {bucket}/{key}{more}"
     if source == "aws:sns":
         topic = _name(str(first.get("Sns", {}).get("TopicArn", "")), names)
-        return f"SNS {topic}, {_plural(count, 'message')}"
+        return f"SNS {topic}, {plural(count, 'message')}"
     if source == "aws:sqs":
         queue = str(first.get("eventSourceARN", "")).rpartition(":")[2]
-        return f"SQS {_name(queue, names)}, {_plural(count, 'message')}"
-    return f"{_plural(count, 'record')} from {source}"
+        return f"SQS {_name(queue, names)}, {plural(count, 'message')}"
+    return f"{plural(count, 'record')} from {source}"
 
 
 def _name(physical: str, names: Mapping[str, str]) -> str:
     return names.get(physical, physical)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 or noun == "more" else f"{count} {noun}s"
 
 
 def _shorten(key: str) -> str:
